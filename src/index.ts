@@ -1,0 +1,20 @@
+export { createRuntime, type RuntimeOptions } from './runtime/create-runtime.js';
+export { Runtime, type AdapterDescription, type DispatchArgs } from './runtime/runtime.js';
+export { BufferPool, type PoolStats } from './runtime/buffer-pool.js';
+export { SWIFTSHADER_ICD_PATHS, type NodeAdapterChoice } from './runtime/node-gpu.js';
+export { KernelCache, kernelKey, type Kernel, type KernelSpec, type ConstantValue, type BufferBindings } from './kernels/kernel-cache.js';
+export {
+  reflectEntryPoint,
+  bindGroupLayoutEntries,
+  packUniforms,
+  type ShaderSource,
+  type EntryPointLayout,
+  type BindingInfo,
+  type UniformLayout,
+  type UniformField,
+} from './kernels/reflection.js';
+export { Tensor, checkTensor, sizeOf, DTYPES, type DType, type TypedArrayFor } from './tensor.js';
+export { ArgumentError, DeviceLimitError } from './errors.js';
+export { gemm, encodeGemm, chooseGemmTiling, GEMM_SHADER, type GemmOptions, type GemmCall, type GemmTiling } from './ops/gemm.js';
+export { sumColumns, encodeColumnReduce, REDUCE_COLUMNS_SHADER, type SumColumnsOptions, type ColumnReduceCall } from './ops/reduce.js';
+export * as reference from './reference/index.js';

@@ -1,0 +1,1 @@
+export { referenceGemm, referenceSumColumns, type ReferenceGemmArgs, type ReferenceGemmResult } from './linear-algebra.js';

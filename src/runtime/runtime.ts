@@ -1,0 +1,158 @@
+/**
+ * The runtime: one GPUDevice with its buffer pool, kernel cache and command recording.
+ *
+ * Dispatches are recorded into one open compute pass (WebGPU orders dispatches in a pass
+ * and makes each one's writes visible to the next) and submitted together, at the latest
+ * when something is read back.
+ */
+import { BufferPool } from './buffer-pool.js';
+import { KernelCache, type BufferBindings, type KernelSpec } from '../kernels/kernel-cache.js';
+import { DeviceLimitError } from '../errors.js';
+
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True for SwiftShader, the CPU implementation used on machines without a GPU. */
+  isSoftware: boolean;
+}
+
+export interface DispatchArgs {
+  buffers: BufferBindings;
+  uniforms?: Readonly<Record<string, number>>;
+  workgroups: readonly [number, number?, number?];
+}
+
+export class Runtime {
+  readonly pool: BufferPool;
+  readonly kernels: KernelCache;
+  readonly limits: GPUSupportedLimits;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private placeholderBuffer: GPUBuffer | null = null;
+  private readonly errors: string[] = [];
+  private destroyed = false;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly adapter: AdapterDescription,
+    /** Whether destroy() also destroys the device (false for a caller's own device). */
+    private readonly ownsDevice: boolean,
+  ) {
+    this.limits = device.limits;
+    this.pool = new BufferPool(device);
+    this.kernels = new KernelCache(device);
+    device.addEventListener?.('uncapturederror', (event) => {
+      this.errors.push((event as GPUUncapturedErrorEvent).error.message);
+    });
+  }
+
+  get features(): ReadonlySet<string> {
+    return this.device.features as ReadonlySet<string>;
+  }
+
+  /** Records one dispatch of the kernel that `spec` describes. */
+  dispatch(spec: KernelSpec, args: DispatchArgs): void {
+    const [x, y = 1, z = 1] = args.workgroups;
+    const max = this.limits.maxComputeWorkgroupsPerDimension;
+    for (const count of [x, y, z]) {
+      if (count > max) throw new DeviceLimitError('maxComputeWorkgroupsPerDimension', count, max, spec.shader.name);
+    }
+    if (x === 0 || y === 0 || z === 0) return;
+    const kernel = this.kernels.get(spec);
+    const group = this.kernels.bindGroup(kernel, args.buffers, args.uniforms);
+    const pass = this.computePass();
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(x, y, z);
+  }
+
+  /** The command encoder with no pass open, for copies and clears. */
+  commandEncoder(): GPUCommandEncoder {
+    this.endPass();
+    this.encoder ??= this.device.createCommandEncoder({ label: 'webgpu-rnn commands' });
+    return this.encoder;
+  }
+
+  /** Submits everything recorded so far. */
+  submit(): void {
+    this.endPass();
+    if (this.encoder) {
+      this.device.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+    }
+    this.pool.onSubmitted();
+    this.kernels.onSubmitted();
+  }
+
+  /** Submits and waits for the GPU; throws if any GPU error was reported. */
+  async sync(): Promise<void> {
+    this.submit();
+    await this.device.queue.onSubmittedWorkDone();
+    this.throwIfErrors();
+  }
+
+  /** Copies bytes out of a buffer after all recorded work has run. */
+  async readBuffer(source: GPUBuffer, byteOffset: number, byteLength: number, label: string): Promise<ArrayBuffer> {
+    const staging = this.pool.acquire(byteLength, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, `${label} (read-back)`);
+    this.commandEncoder().copyBufferToBuffer(source, byteOffset, staging, 0, byteLength);
+    this.submit();
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, byteLength);
+      const bytes = staging.getMappedRange(0, byteLength).slice(0);
+      staging.unmap();
+      return bytes;
+    } finally {
+      this.pool.release(staging);
+      this.throwIfErrors();
+    }
+  }
+
+  /** A tiny storage buffer for bindings that an override constant switches off. */
+  placeholder(): GPUBuffer {
+    this.placeholderBuffer ??= this.device.createBuffer({ label: 'unused binding', size: 16, usage: GPUBufferUsage.STORAGE });
+    return this.placeholderBuffer;
+  }
+
+  /** True while commands are recorded but not yet submitted. */
+  get hasPendingWork(): boolean {
+    return this.encoder !== null;
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.pass?.end();
+    this.pass = null;
+    this.encoder = null;
+    this.pool.destroy();
+    this.kernels.destroy();
+    this.placeholderBuffer?.destroy();
+    if (this.ownsDevice) this.device.destroy();
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    if (!this.pass) {
+      this.encoder ??= this.device.createCommandEncoder({ label: 'webgpu-rnn commands' });
+      this.pass = this.encoder.beginComputePass({ label: 'webgpu-rnn kernels' });
+    }
+    return this.pass;
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+
+  private throwIfErrors(): void {
+    if (this.errors.length > 0) {
+      const messages = this.errors.splice(0);
+      throw new Error(`WebGPU reported ${messages.length} error(s): ${messages.join(' | ')}`);
+    }
+  }
+}

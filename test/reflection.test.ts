@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { GEMM_SHADER, REDUCE_COLUMNS_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
+import { useRuntime } from './helpers.js';
+
+/** Every shader the library ships, as its modules import them. */
+const SHADERS: readonly ShaderSource[] = [GEMM_SHADER, REDUCE_COLUMNS_SHADER];
+
+/**
+ * An independent reading of a shader's declarations, by regular expression, to check
+ * that what reflection hands the pipeline layout is what the WGSL file says.
+ */
+function declaredBindings(code: string): { name: string; binding: number; kind: string }[] {
+  const pattern = /@group\(0\)\s*@binding\((\d+)\)\s*var<(uniform|storage)(?:,\s*(read|read_write))?>\s*(\w+)/g;
+  return [...code.matchAll(pattern)].map((m) => ({
+    binding: Number(m[1]),
+    name: m[4]!,
+    kind: m[2] === 'uniform' ? 'uniform' : m[3] === 'read_write' ? 'storage' : 'read-only-storage',
+  }));
+}
+
+function declaredStructFields(code: string, struct: string): string[] {
+  const body = new RegExp(`struct\\s+${struct}\\s*\\{([^}]*)\\}`).exec(code)?.[1] ?? '';
+  return [...body.matchAll(/^\s*(\w+)\s*:/gm)].map((m) => m[1]!);
+}
+
+describe('reflection', () => {
+  const runtime = useRuntime();
+
+  it('covers every file in shaders/', () => {
+    const files = readdirSync(new URL('../shaders', import.meta.url)).filter((f) => f.endsWith('.wgsl'));
+    expect(SHADERS.map((s) => `${s.name}.wgsl`).sort()).toEqual(files.sort());
+  });
+
+  for (const shader of SHADERS) {
+    it(`${shader.name}: bind group layout matches the WGSL declarations`, () => {
+      const layout = reflectEntryPoint(shader);
+      const fromFile = readFileSync(new URL(`../shaders/${shader.name}.wgsl`, import.meta.url), 'utf8');
+      expect(fromFile).toBe(shader.code);
+      const declared = declaredBindings(shader.code).sort((a, b) => a.binding - b.binding);
+      expect(layout.bindings.map(({ name, binding, kind }) => ({ name, binding, kind }))).toEqual(declared);
+      expect(bindGroupLayoutEntries(layout).map((e) => [e.binding, e.buffer?.type])).toEqual(declared.map((d) => [d.binding, d.kind]));
+    });
+
+    it(`${shader.name}: uniform offsets follow WGSL layout rules for scalar members`, () => {
+      const uniform = reflectEntryPoint(shader).uniform!;
+      const fields = declaredStructFields(shader.code, uniform.structName);
+      expect(uniform.fields.map((f) => f.name)).toEqual(fields);
+      // Scalars of 4 bytes pack densely, and a uniform struct rounds up to 16.
+      expect(uniform.fields.map((f) => f.offset)).toEqual(fields.map((_, i) => i * 4));
+      expect(uniform.byteSize).toBe(Math.ceil((fields.length * 4) / 16) * 16);
+    });
+
+    it(`${shader.name}: the device accepts the reflected layout (no validation error)`, async () => {
+      const device = runtime().device;
+      device.pushErrorScope('validation');
+      const layout = reflectEntryPoint(shader);
+      const kernel = runtime().kernels.get({ shader, constants: {} });
+      expect(kernel.layout).toEqual(layout);
+      expect(await device.popErrorScope()).toBeNull();
+    });
+  }
+
+  it('packs uniforms at reflected offsets and rejects missing, unknown and out-of-range fields', () => {
+    const uniform = reflectEntryPoint(REDUCE_COLUMNS_SHADER).uniform!;
+    const values = { rows: 3, cols: 5, ld: 5, offset_x: 7, offset_out: 11, rows_per_group: 1024, alpha: 0.5, beta: -2 };
+    const view = new DataView(packUniforms(uniform, values));
+    expect(view.getUint32(4, true)).toBe(5);
+    expect(view.getUint32(20, true)).toBe(1024);
+    expect(view.getFloat32(24, true)).toBe(0.5);
+    expect(view.getFloat32(28, true)).toBe(-2);
+    const { beta: _, ...missing } = values;
+    expect(() => packUniforms(uniform, missing)).toThrow(/ReduceParams\.beta was not given/);
+    expect(() => packUniforms(uniform, { ...values, gamma: 1 })).toThrow(/no field gamma/);
+    expect(() => packUniforms(uniform, { ...values, rows: -1 })).toThrow(/does not fit u32/);
+  });
+
+  it('caches a pipeline under the key of the constants that made it', () => {
+    const cache = runtime().kernels;
+    const a = cache.get({ shader: GEMM_SHADER, constants: { TRANS_A: true, WG_M: 16 } });
+    const b = cache.get({ shader: GEMM_SHADER, constants: { WG_M: 16, TRANS_A: true } });
+    const c = cache.get({ shader: GEMM_SHADER, constants: { WG_M: 16, TRANS_A: false } });
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(a.pipeline.label).toContain('TRANS_A=1');
+    expect(() => cache.get({ shader: GEMM_SHADER, constants: { TRANS_C: true } })).toThrow(/no override constant TRANS_C/);
+    expect(() => cache.get({ shader: GEMM_SHADER, constants: { TRANS_A: 1 } })).toThrow(/TRANS_A is bool/);
+  });
+});

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+
+// Library build: dist/index.js for import 'webgpu-rnn', dist/cli.js for the command line.
+// `webgpu` (Dawn) is loaded at run time in Node only, so it stays external.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      external: [/^node:/, 'webgpu'],
+    },
+  },
+});
