@@ -1,7 +1,8 @@
 import { defineConfig } from 'vite';
 
 // Library build: dist/index.js for import 'webgpu-rnn', dist/cli.js for the command line.
-// `webgpu` (Dawn) is loaded at run time in Node only, so it stays external.
+// Dependencies stay external: `webgpu` (Dawn) is loaded at run time in Node only, and
+// wgsl_reflect is imported by its ESM path, which Node and bundlers both resolve.
 export default defineConfig({
   build: {
     target: 'es2022',
@@ -14,7 +15,8 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^node:/, 'webgpu'],
+      external: [/^node:/, 'webgpu', /^wgsl_reflect/],
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },
 });

@@ -32,7 +32,14 @@ export function chooseGemmTiling(M: number, N: number, limits: GPUSupportedLimit
     if (wgM >= wgN) wgM /= 2;
     else wgN /= 2;
   }
-  return { wgN, wgM, tileK: 32 };
+  // Deepest K slab (fewer barriers) whose two vec4 tiles fit in workgroup memory.
+  let tileK = 32;
+  while (tileK > 1 && gemmWorkgroupBytes({ wgN, wgM, tileK }) > limits.maxComputeWorkgroupStorageSize) tileK /= 2;
+  return { wgN, wgM, tileK };
+}
+
+export function gemmWorkgroupBytes(tiling: GemmTiling): number {
+  return tiling.tileK * (tiling.wgM + tiling.wgN) * 16;
 }
 
 /** A GEMM on raw buffers. Offsets, leading dimensions and strides are in elements. */
@@ -64,7 +71,7 @@ export interface GemmCall {
 
 export function encodeGemm(runtime: Runtime, call: GemmCall): void {
   const tiling = call.tiling ?? chooseGemmTiling(call.M, call.N, runtime.limits);
-  const workgroupBytes = tiling.tileK * (tiling.wgM + tiling.wgN) * 16;
+  const workgroupBytes = gemmWorkgroupBytes(tiling);
   if (workgroupBytes > runtime.limits.maxComputeWorkgroupStorageSize) {
     throw new DeviceLimitError('maxComputeWorkgroupStorageSize', workgroupBytes, runtime.limits.maxComputeWorkgroupStorageSize, 'gemm tiling');
   }

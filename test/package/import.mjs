@@ -1,0 +1,42 @@
+/**
+ * The built package as its users meet it: Node imports 'webgpu-rnn' by name (through the
+ * exports map) and runs a GEMM; a Vite app bundles it for the browser without Dawn.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { Tensor, createRuntime, gemm } from 'webgpu-rnn';
+
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+check(pkg.sideEffects === false && pkg.type === 'module' && pkg.exports['.'].types === './dist/index.d.ts', 'package.json: ESM, sideEffects false, exports with types');
+check(readFileSync('dist/index.d.ts', 'utf8').includes('createRuntime'), 'dist/index.d.ts declares the API');
+
+const runtime = await createRuntime();
+const a = Tensor.from(runtime, [1, 2, 3, 4, 5, 6], [2, 3]);
+const product = Array.from(await gemm(a, a, { transB: true }).read());
+check(JSON.stringify(product) === JSON.stringify([14, 32, 32, 77]), `import 'webgpu-rnn' in Node runs gemm: [${product}]`);
+runtime.destroy();
+
+// A browser app that imports the package: bundling must succeed and leave Dawn out.
+const app = mkdtempSync(join(tmpdir(), 'webgpu-rnn-app-'));
+try {
+  writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+  writeFileSync(join(app, 'main.js'), "import { createRuntime, gemm } from 'webgpu-rnn';\nwindow.run = async () => gemm;\ncreateRuntime().then((r) => console.log(r.adapter));\n");
+  await build({ root: app, logLevel: 'error', build: { outDir: join(app, 'dist') }, resolve: { alias: { 'webgpu-rnn': process.cwd() } } });
+  const assets = readdirSync(join(app, 'dist', 'assets')).filter((f) => f.endsWith('.js'));
+  const bundle = assets.map((f) => readFileSync(join(app, 'dist', 'assets', f), 'utf8')).join('\n');
+  check(bundle.includes('fn load_a(') && bundle.includes('fn main('), `a Vite app bundles the package with its WGSL inlined (${assets.length} chunk(s), ${bundle.length} bytes)`);
+  check(!bundle.includes('dawn.node'), 'the browser bundle does not contain Dawn');
+} finally {
+  rmSync(app, { recursive: true, force: true });
+}
+
+console.log(`package: ${failures.length === 0 ? 'all checks passed' : `${failures.length} failed`}`);
+process.exit(failures.length === 0 ? 0 : 1);
