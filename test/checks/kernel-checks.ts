@@ -5,7 +5,7 @@
 import { Tensor, gemm, sumColumns, type Runtime } from '../../src/index.js';
 import { referenceGemm, referenceSumColumns } from '../../src/reference/index.js';
 import { compareArrays, type Comparison } from './compare.js';
-import { randomArray } from './random.js';
+import { randomArray } from '../../src/util/random.js';
 
 export const GEMM_RTOL = 1e-5;
 

@@ -17,3 +17,21 @@ export function randomArray(length: number, seed: number, lo = -1, hi = 1): Floa
   for (let i = 0; i < length; i++) out[i] = lo + (hi - lo) * next();
   return out;
 }
+
+/** Standard normal samples (Box–Muller) from a seeded uniform generator. */
+export function normalGenerator(seed: number): () => number {
+  const uniform = randomGenerator(seed);
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const value = spare;
+      spare = null;
+      return value;
+    }
+    const u = Math.max(uniform(), Number.MIN_VALUE);
+    const v = uniform();
+    const radius = Math.sqrt(-2 * Math.log(u));
+    spare = radius * Math.sin(2 * Math.PI * v);
+    return radius * Math.cos(2 * Math.PI * v);
+  };
+}

@@ -1,0 +1,141 @@
+// Persistent LSTM forward over one chunk of time steps.
+//
+//   gates = pre[t, b] + b_hh + W_hhᵀ-stored · h          (gate order i, f, g, o)
+//   c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g),   h' = σ(o) ⊙ tanh(c')
+//
+// pre = X · W_ihᵀ + b_ih was computed for every step by one GEMM before this dispatch.
+// Dispatch: (ceil(B / BT), D, 1), D directions. Workgroup (x, d) owns sequences
+// [x·BT, x·BT + BT) of direction d for processing steps [step_begin, step_begin + step_count);
+// h (double buffered) and c stay in workgroup memory across them, one barrier per step.
+// Invocations take work items (unit j, block of BB sequences); each accumulates the four
+// gates of unit j as a vec4, so one weight load serves BB sequences.
+//
+// Direction 1 runs in reverse: processing step s of sequence b is time len_b − 1 − s.
+// Steps s ≥ len_b leave the state alone and next_half zeros (PyTorch packed semantics).
+
+override H: u32;            // hidden size
+override BT: u32;           // sequences per workgroup
+override BB: u32 = 4;       // sequences per work item: 1, 2 or 4
+override WG: u32 = 256;     // invocations per workgroup
+
+const GATES: u32 = 4u;
+
+struct RecurrentParams {
+  batch: u32,          // B
+  steps: u32,          // T
+  step_begin: u32,     // first processing step of this chunk
+  step_count: u32,     // steps in this chunk
+  has_lengths: u32,    // 0: every sequence has length `steps`
+  state_offset: u32,   // element offset of this layer's [D, B, H] in h_state / c_state
+  pre_t: u32,          // element strides of pre between time steps and sequences:
+  pre_b: u32,          //   [T, B, D·4H] (time-major) or [B, T, D·4H] (batch-first)
+  out_t: u32,          // same for out, [T, B, D·H] or [B, T, D·H]
+  out_b: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: RecurrentParams;
+@group(0) @binding(1) var<storage, read> pre: array<f32>;          // [T, B, D·4H] or [B, T, D·4H]
+@group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 4H] (W_hh transposed)
+@group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, 4H]
+@group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
+@group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
+@group(0) @binding(6) var<storage, read_write> c_state: array<f32>; // [L·D, B, H]
+@group(0) @binding(7) var<storage, read_write> out: array<f32>;    // [T, B, D·H] or [B, T, D·H]
+
+var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
+var<workgroup> c_buf: array<f32, BT * H>;        // [BT][H]
+
+fn sigmoid(x: f32) -> f32 {
+  // exp of a non-positive argument never overflows.
+  let e = exp(-abs(x));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
+}
+
+fn tanh_clamped(x: f32) -> f32 {
+  return tanh(clamp(x, -15.0, 15.0));
+}
+
+fn sequence_length(b: u32) -> u32 {
+  if (params.has_lengths == 0u) { return params.steps; }
+  return lengths[b];
+}
+
+@compute @workgroup_size(WG, 1, 1)
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let d = group.y;
+  let b0 = group.x * BT;
+  let tile = min(BT, params.batch - b0);
+  let state_base = params.state_offset + (d * params.batch + b0) * H;
+
+  for (var i = lid; i < tile * H; i += WG) {
+    h_buf[i] = h_state[state_base + i];
+    c_buf[i] = c_state[state_base + i];
+  }
+  workgroupBarrier();
+
+  let blocks = (tile + BB - 1u) / BB;
+  let w_base = d * H * GATES * H;
+
+  for (var ls = 0u; ls < params.step_count; ls++) {
+    let s = params.step_begin + ls;
+    let prev_half = (ls & 1u) * BT * H;
+    let next_half = ((ls + 1u) & 1u) * BT * H;
+
+    for (var item = lid; item < blocks * H; item += WG) {
+      let j = item % H;
+      let first = (item / H) * BB;
+      // Rows past the tile prev_half row `first` and are never written.
+      let r1 = select(first, first + 1u, first + 1u < tile);
+      let r2 = select(first, first + 2u, first + 2u < tile);
+      let r3 = select(first, first + 3u, first + 3u < tile);
+
+      var acc0 = vec4<f32>(0.0);
+      var acc1 = vec4<f32>(0.0);
+      var acc2 = vec4<f32>(0.0);
+      var acc3 = vec4<f32>(0.0);
+      for (var k = 0u; k < H; k++) {
+        let w_at = w_base + k * GATES * H + j;
+        let w = vec4<f32>(w_hh_t[w_at], w_hh_t[w_at + H], w_hh_t[w_at + 2u * H], w_hh_t[w_at + 3u * H]);
+        acc0 = fma(vec4<f32>(h_buf[prev_half + first * H + k]), w, acc0);
+        if (BB > 1u) { acc1 = fma(vec4<f32>(h_buf[prev_half + r1 * H + k]), w, acc1); }
+        if (BB > 2u) {
+          acc2 = fma(vec4<f32>(h_buf[prev_half + r2 * H + k]), w, acc2);
+          acc3 = fma(vec4<f32>(h_buf[prev_half + r3 * H + k]), w, acc3);
+        }
+      }
+      let bias = vec4<f32>(b_hh[d * GATES * H + j], b_hh[d * GATES * H + H + j],
+                           b_hh[d * GATES * H + 2u * H + j], b_hh[d * GATES * H + 3u * H + j]);
+      finish(d, b0, first, j, s, prev_half, next_half, acc0 + bias);
+      if (BB > 1u && first + 1u < tile) { finish(d, b0, first + 1u, j, s, prev_half, next_half, acc1 + bias); }
+      if (BB > 2u && first + 2u < tile) { finish(d, b0, first + 2u, j, s, prev_half, next_half, acc2 + bias); }
+      if (BB > 3u && first + 3u < tile) { finish(d, b0, first + 3u, j, s, prev_half, next_half, acc3 + bias); }
+    }
+    workgroupBarrier();
+  }
+
+  let last = (params.step_count & 1u) * BT * H;
+  for (var i = lid; i < tile * H; i += WG) {
+    h_state[state_base + i] = h_buf[last + i];
+    c_state[state_base + i] = c_buf[i];
+  }
+}
+
+// Gate math for tile row `row`, unit j, processing step s: updates c, writes h' and out.
+fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent: vec4<f32>) {
+  let b = b0 + row;
+  let len = sequence_length(b);
+  let h_prev = h_buf[prev_half + row * H + j];
+  if (s >= len) {
+    h_buf[next_half + row * H + j] = h_prev;
+    out[s * params.out_t + b * params.out_b + d * H + j] = 0.0;
+    return;
+  }
+  let t = select(s, len - 1u - s, d == 1u);
+  let p = t * params.pre_t + b * params.pre_b + d * GATES * H + j;
+  let g = recurrent + vec4<f32>(pre[p], pre[p + H], pre[p + 2u * H], pre[p + 3u * H]);
+  let c = sigmoid(g.y) * c_buf[row * H + j] + sigmoid(g.x) * tanh_clamped(g.z);
+  let h = sigmoid(g.w) * tanh_clamped(c);
+  c_buf[row * H + j] = c;
+  h_buf[next_half + row * H + j] = h;
+  out[t * params.out_t + b * params.out_b + d * H + j] = h;
+}

@@ -1,0 +1,107 @@
+// Persistent Elman RNN forward over one chunk of time steps.
+//
+//   h' = act(pre[t, b] + W_hh h + b_hh),  act = tanh, or relu when RELU
+//
+// pre = X · W_ihᵀ + b_ih was computed for every step by one GEMM before this dispatch.
+// Dispatch: (ceil(B / BT), D, 1), D directions. Workgroup (x, d) owns sequences
+// [x·BT, x·BT + BT) of direction d for processing steps [step_begin, step_begin + step_count);
+// h stays in workgroup memory (double buffered), one barrier per step. Invocations take
+// work items (unit j, block of 4 sequences) and accumulate the four sequences as a vec4.
+//
+// Direction 1 runs in reverse: processing step s of sequence b is time len_b − 1 − s.
+// Steps s ≥ len_b leave the state alone and next_half zeros (PyTorch packed semantics).
+
+override H: u32;            // hidden size
+override BT: u32;           // sequences per workgroup
+override WG: u32 = 256;     // invocations per workgroup
+override RELU: bool = false;
+
+const BB: u32 = 4u;
+
+struct RecurrentParams {
+  batch: u32,          // B
+  steps: u32,          // T
+  step_begin: u32,     // first processing step of this chunk
+  step_count: u32,     // steps in this chunk
+  has_lengths: u32,    // 0: every sequence has length `steps`
+  state_offset: u32,   // element offset of this layer's [D, B, H] in h_state
+  pre_t: u32,          // element strides of pre between time steps and sequences:
+  pre_b: u32,          //   [T, B, D·H] (time-major) or [B, T, D·H] (batch-first)
+  out_t: u32,          // same for out
+  out_b: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: RecurrentParams;
+@group(0) @binding(1) var<storage, read> pre: array<f32>;          // [T, B, D·H] or [B, T, D·H]
+@group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, H] (W_hh transposed)
+@group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, H]
+@group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
+@group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
+@group(0) @binding(6) var<storage, read_write> out: array<f32>;    // [T, B, D·H] or [B, T, D·H]
+
+var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
+
+fn sequence_length(b: u32) -> u32 {
+  if (params.has_lengths == 0u) { return params.steps; }
+  return lengths[b];
+}
+
+@compute @workgroup_size(WG, 1, 1)
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let d = group.y;
+  let b0 = group.x * BT;
+  let tile = min(BT, params.batch - b0);
+  let state_base = params.state_offset + (d * params.batch + b0) * H;
+
+  for (var i = lid; i < tile * H; i += WG) {
+    h_buf[i] = h_state[state_base + i];
+  }
+  workgroupBarrier();
+
+  let blocks = (tile + BB - 1u) / BB;
+  let w_base = d * H * H;
+
+  for (var ls = 0u; ls < params.step_count; ls++) {
+    let s = params.step_begin + ls;
+    let prev_half = (ls & 1u) * BT * H;
+    let next_half = ((ls + 1u) & 1u) * BT * H;
+
+    for (var item = lid; item < blocks * H; item += WG) {
+      let j = item % H;
+      let first = (item / H) * BB;
+      let r1 = select(first, first + 1u, first + 1u < tile);
+      let r2 = select(first, first + 2u, first + 2u < tile);
+      let r3 = select(first, first + 3u, first + 3u < tile);
+      var acc = vec4<f32>(b_hh[d * H + j]);
+      for (var k = 0u; k < H; k++) {
+        let hk = vec4<f32>(h_buf[prev_half + first * H + k], h_buf[prev_half + r1 * H + k], h_buf[prev_half + r2 * H + k], h_buf[prev_half + r3 * H + k]);
+        acc = fma(hk, vec4<f32>(w_hh_t[w_base + k * H + j]), acc);
+      }
+      finish(d, b0, first, j, s, prev_half, next_half, acc.x);
+      if (first + 1u < tile) { finish(d, b0, first + 1u, j, s, prev_half, next_half, acc.y); }
+      if (first + 2u < tile) { finish(d, b0, first + 2u, j, s, prev_half, next_half, acc.z); }
+      if (first + 3u < tile) { finish(d, b0, first + 3u, j, s, prev_half, next_half, acc.w); }
+    }
+    workgroupBarrier();
+  }
+
+  let last = (params.step_count & 1u) * BT * H;
+  for (var i = lid; i < tile * H; i += WG) {
+    h_state[state_base + i] = h_buf[last + i];
+  }
+}
+
+fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent: f32) {
+  let b = b0 + row;
+  let len = sequence_length(b);
+  if (s >= len) {
+    h_buf[next_half + row * H + j] = h_buf[prev_half + row * H + j];
+    out[s * params.out_t + b * params.out_b + d * H + j] = 0.0;
+    return;
+  }
+  let t = select(s, len - 1u - s, d == 1u);
+  let a = pre[t * params.pre_t + b * params.pre_b + d * H + j] + recurrent;
+  let h = select(tanh(clamp(a, -15.0, 15.0)), max(a, 0.0), RELU);
+  h_buf[next_half + row * H + j] = h;
+  out[t * params.out_t + b * params.out_b + d * H + j] = h;
+}

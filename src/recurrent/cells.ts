@@ -1,0 +1,62 @@
+/**
+ * What differs between the recurrent cells on the host side: gate count, shader, override
+ * constants and the workgroup memory each sequence of a batch tile needs.
+ */
+import lstmForwardSource from '../../shaders/lstm_forward.wgsl?raw';
+import gruForwardSource from '../../shaders/gru_forward.wgsl?raw';
+import rnnForwardSource from '../../shaders/rnn_forward.wgsl?raw';
+import type { ShaderSource } from '../kernels/reflection.js';
+import type { ConstantValue } from '../kernels/kernel-cache.js';
+import type { CellType, Nonlinearity } from '../reference/recurrent.js';
+
+export const LSTM_FORWARD_SHADER: ShaderSource = { name: 'lstm_forward', code: lstmForwardSource };
+export const GRU_FORWARD_SHADER: ShaderSource = { name: 'gru_forward', code: gruForwardSource };
+export const RNN_FORWARD_SHADER: ShaderSource = { name: 'rnn_forward', code: rnnForwardSource };
+
+/** A cell with its variant: GRU reset form, RNN nonlinearity. */
+export interface CellConfig {
+  cell: CellType;
+  /** GRU: PyTorch's form (reset after the recurrent product). */
+  resetAfter: boolean;
+  nonlinearity: Nonlinearity;
+}
+
+export interface TileShape {
+  hidden: number;
+  /** Sequences per workgroup. */
+  batchTile: number;
+  /** Sequences per work item (LSTM, GRU). */
+  batchBlock: number;
+  workgroupSize: number;
+}
+
+export function gatesOf(cell: CellType): number {
+  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+}
+
+/** Floats of workgroup memory per sequence in the tile, per hidden unit. */
+export function workgroupFloatsPerUnit(config: CellConfig): number {
+  if (config.cell === 'lstm') return 3; // h twice, c
+  if (config.cell === 'gru') return config.resetAfter ? 2 : 4; // h twice (+ r ⊙ h and z)
+  return 2;
+}
+
+export function forwardKernel(config: CellConfig, tile: TileShape): { shader: ShaderSource; constants: Record<string, ConstantValue> } {
+  const common = { H: tile.hidden, BT: tile.batchTile, WG: tile.workgroupSize };
+  switch (config.cell) {
+    case 'lstm':
+      return { shader: LSTM_FORWARD_SHADER, constants: { ...common, BB: tile.batchBlock } };
+    case 'gru':
+      return {
+        shader: GRU_FORWARD_SHADER,
+        constants: {
+          ...common,
+          BB: tile.batchBlock,
+          RESET_AFTER: config.resetAfter,
+          AUX_SIZE: config.resetAfter ? 1 : 2 * tile.batchTile * tile.hidden,
+        },
+      };
+    case 'rnn':
+      return { shader: RNN_FORWARD_SHADER, constants: { ...common, RELU: config.nonlinearity === 'relu' } };
+  }
+}

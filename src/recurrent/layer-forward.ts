@@ -1,0 +1,92 @@
+/**
+ * Forward of one recurrent layer, both directions at once: one GEMM computes the input
+ * projection for every step, then the persistent kernel runs one dispatch per time chunk,
+ * carrying h (and c) between chunks in the state buffers.
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import { encodeGemm } from '../ops/gemm.js';
+import { forwardKernel, gatesOf, type CellConfig } from './cells.js';
+import type { RecurrentSchedule, RecurrentShape } from './schedule.js';
+
+export interface LayerForwardCall {
+  config: CellConfig;
+  shape: RecurrentShape;
+  schedule: RecurrentSchedule;
+  batchFirst: boolean;
+  /** [T, B, I] or [B, T, I] */
+  input: GPUBuffer;
+  inputSize: number;
+  /** [D·G·H, I]: PyTorch's weight_ih of each direction, stacked. */
+  wIh: GPUBuffer;
+  /** [D·G·H], or null without bias. */
+  bIh: GPUBuffer | null;
+  /** [D, H, G·H]: W_hh of each direction, transposed. */
+  wHhT: GPUBuffer;
+  /** [D·G·H] (zeros without bias). */
+  bHh: GPUBuffer;
+  /** [B] u32, or null when every sequence has T steps. */
+  lengths: GPUBuffer | null;
+  /** [L·D, B, H]: this layer's state is at stateOffset; holds h0 before, h_T after. */
+  hState: GPUBuffer;
+  cState: GPUBuffer | null;
+  stateOffset: number;
+  /** [T, B, D·H] or [B, T, D·H] */
+  output: GPUBuffer;
+}
+
+export function encodeLayerForward(runtime: Runtime, call: LayerForwardCall): void {
+  const { steps: T, batch: B, hidden: H, directions: D } = call.shape;
+  const gateWidth = D * gatesOf(call.config.cell) * H;
+  const pre = runtime.pool.acquire(T * B * gateWidth * 4, GPUBufferUsage.STORAGE, `${call.config.cell} input projection`);
+
+  // pre = X · W_ihᵀ + b_ih over all T·B rows, in the input's own (time- or batch-major) order.
+  encodeGemm(runtime, {
+    M: T * B,
+    N: gateWidth,
+    K: call.inputSize,
+    a: call.input,
+    b: call.wIh,
+    c: pre,
+    ...(call.bIh ? { bias: call.bIh } : {}),
+    transB: true,
+    lda: call.inputSize,
+    ldb: call.inputSize,
+    ldc: gateWidth,
+  });
+
+  const [stepStride, sequenceStride] = call.batchFirst ? [1, T] : [B, 1];
+  const { shader, constants } = forwardKernel(call.config, call.schedule);
+  const buffers: Record<string, GPUBuffer> = {
+    pre,
+    w_hh_t: call.wHhT,
+    b_hh: call.bHh,
+    lengths: call.lengths ?? runtime.placeholder(),
+    h_state: call.hState,
+    out: call.output,
+  };
+  if (call.config.cell === 'lstm') buffers.c_state = call.cState!;
+
+  const { chunkLength } = call.schedule;
+  for (let begin = 0; begin < T; begin += chunkLength) {
+    runtime.dispatch(
+      { shader, constants },
+      {
+        buffers,
+        uniforms: {
+          batch: B,
+          steps: T,
+          step_begin: begin,
+          step_count: Math.min(chunkLength, T - begin),
+          has_lengths: call.lengths ? 1 : 0,
+          state_offset: call.stateOffset,
+          pre_t: stepStride * gateWidth,
+          pre_b: sequenceStride * gateWidth,
+          out_t: stepStride * D * H,
+          out_b: sequenceStride * D * H,
+        },
+        workgroups: [Math.ceil(B / call.schedule.batchTile), D],
+      },
+    );
+  }
+  runtime.pool.release(pre);
+}

@@ -1,0 +1,267 @@
+/**
+ * LSTM, GRU and RNN modules with PyTorch's options and semantics: stacked, bidirectional,
+ * time-major or batch-first, optional initial state, per-sequence lengths.
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import { Tensor, checkTensor } from '../tensor.js';
+import { ArgumentError, checkInteger, checkOneOf, describe } from '../errors.js';
+import type { Nonlinearity, StateDict } from '../reference/recurrent.js';
+import type { CellConfig } from './cells.js';
+import { initialStateDict, type InitOptions, type NetworkDims } from './init.js';
+import { RecurrentParameters } from './parameters.js';
+import { chooseSchedule, type RecurrentSchedule } from './schedule.js';
+import { encodeLayerForward } from './layer-forward.js';
+
+export interface RecurrentOptions {
+  inputSize: number;
+  hiddenSize: number;
+  numLayers?: number;
+  bias?: boolean;
+  /** Input and output are [B, T, ·] instead of [T, B, ·]. */
+  batchFirst?: boolean;
+  bidirectional?: boolean;
+  init?: InitOptions;
+  /** Time steps per dispatch; chosen from the shape and device when absent. */
+  chunkLength?: number;
+}
+
+export interface ForwardState {
+  /** [L·D, B, H] */
+  h0?: Tensor;
+  /** LSTM only: [L·D, B, H] */
+  c0?: Tensor;
+  /** Per-sequence lengths, each in 1..T (PyTorch packed-sequence semantics). */
+  lengths?: readonly number[];
+}
+
+export interface ForwardResult {
+  /** [T, B, D·H] or [B, T, D·H]; zero past each sequence's length. */
+  output: Tensor;
+  /** [L·D, B, H]: the state at each sequence's last step. */
+  h: Tensor;
+  /** LSTM only; null otherwise. */
+  c: Tensor | null;
+}
+
+export class RecurrentNetwork {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly bidirectional: boolean;
+  readonly chunkLength: number | undefined;
+  readonly parameters: RecurrentParameters;
+
+  constructor(
+    readonly runtime: Runtime,
+    readonly config: CellConfig,
+    options: RecurrentOptions,
+  ) {
+    if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
+    this.inputSize = checkInteger('options.inputSize', options.inputSize, 1);
+    this.hiddenSize = checkInteger('options.hiddenSize', options.hiddenSize, 1);
+    this.numLayers = checkInteger('options.numLayers', options.numLayers ?? 1, 1);
+    this.bias = checkBoolean('options.bias', options.bias ?? true);
+    this.batchFirst = checkBoolean('options.batchFirst', options.batchFirst ?? false);
+    this.bidirectional = checkBoolean('options.bidirectional', options.bidirectional ?? false);
+    this.chunkLength = options.chunkLength === undefined ? undefined : checkInteger('options.chunkLength', options.chunkLength, 1);
+    // Fails early, naming the limit, when the device cannot hold this hidden size.
+    chooseSchedule(config, { steps: 1, batch: 1, hidden: this.hiddenSize, directions: this.directions }, runtime.limits);
+    this.parameters = new RecurrentParameters(runtime, config, this.dims, initialStateDict(config, this.dims, options.init));
+  }
+
+  get directions(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  get dims(): NetworkDims {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers, directions: this.directions, bias: this.bias };
+  }
+
+  forward(input: Tensor, state: ForwardState = {}): ForwardResult {
+    const { steps: T, batch: B } = this.checkInput(input);
+    const H = this.hiddenSize;
+    const D = this.directions;
+    const stateShape = [this.numLayers * D, B, H];
+    this.checkState('state.h0', state.h0, stateShape);
+    if (this.config.cell === 'lstm') this.checkState('state.c0', state.c0, stateShape);
+    else if (state.c0 !== undefined) throw new ArgumentError('state.c0', `nothing: only LSTM has a cell state, this is ${this.config.cell.toUpperCase()}`, describe(state.c0));
+    const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
+    const schedule = chooseSchedule(this.config, { steps: T, batch: B, hidden: H, directions: D }, this.runtime.limits, this.chunkLength);
+
+    // All checks done: from here on, GPU work is recorded.
+    const rt = this.runtime;
+    const h = initialState(rt, state.h0, stateShape, `${this.config.cell}.h`);
+    const c = this.config.cell === 'lstm' ? initialState(rt, state.c0, stateShape, `${this.config.cell}.c`) : null;
+    const lengthsTensor = lengths ? Tensor.from(rt, lengths, [B], 'u32', `${this.config.cell}.lengths`) : null;
+    const outShape = this.batchFirst ? [B, T, D * H] : [T, B, D * H];
+
+    let layerInput = input;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const output = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output`);
+      this.encodeLayer(layer, layerInput, output, schedule, { steps: T, batch: B }, lengthsTensor, h, c);
+      if (layerInput !== input) layerInput.dispose();
+      layerInput = output;
+    }
+    lengthsTensor?.dispose();
+    return { output: layerInput, h, c };
+  }
+
+  /** A stateful stream: each call continues from where the previous one ended. */
+  stream(state: Omit<ForwardState, 'lengths'> = {}): RecurrentStream {
+    if (this.bidirectional) {
+      throw new ArgumentError('stream', 'a unidirectional network (the reverse direction needs the whole sequence)', 'bidirectional: true');
+    }
+    return new RecurrentStream(this, state);
+  }
+
+  stateDict(): Promise<StateDict> {
+    return this.parameters.stateDict();
+  }
+
+  loadStateDict(dict: StateDict): void {
+    this.parameters.load(dict);
+  }
+
+  dispose(): void {
+    this.parameters.dispose();
+  }
+
+  private encodeLayer(
+    layer: number,
+    input: Tensor,
+    output: Tensor,
+    schedule: RecurrentSchedule,
+    size: { steps: number; batch: number },
+    lengths: Tensor | null,
+    h: Tensor,
+    c: Tensor | null,
+  ): void {
+    const params = this.parameters.layers[layer]!;
+    const D = this.directions;
+    encodeLayerForward(this.runtime, {
+      config: this.config,
+      shape: { ...size, hidden: this.hiddenSize, directions: D },
+      schedule,
+      batchFirst: this.batchFirst,
+      input: input.buffer,
+      inputSize: layer === 0 ? this.inputSize : D * this.hiddenSize,
+      wIh: params.wIh.buffer,
+      bIh: params.bIh?.buffer ?? null,
+      wHhT: params.wHhT.buffer,
+      bHh: this.parameters.recurrentBias(layer).buffer,
+      lengths: lengths?.buffer ?? null,
+      hState: h.buffer,
+      cState: c?.buffer ?? null,
+      stateOffset: layer * D * size.batch * this.hiddenSize,
+      output: output.buffer,
+    });
+  }
+
+  private checkInput(input: Tensor): { steps: number; batch: number } {
+    checkTensor('input', input, this.runtime, { dtype: 'f32', rank: 3 });
+    const [first, second, features] = input.shape as [number, number, number];
+    const [T, B] = this.batchFirst ? [second, first] : [first, second];
+    const layout = this.batchFirst ? '[B, T, inputSize]' : '[T, B, inputSize]';
+    if (features !== this.inputSize) throw new ArgumentError('input', `shape ${layout} with inputSize ${this.inputSize}`, `shape ${describe(input.shape)}`);
+    if (T < 1 || B < 1) throw new ArgumentError('input', `shape ${layout} with at least one step and one sequence`, `shape ${describe(input.shape)}`);
+    return { steps: T, batch: B };
+  }
+
+  private checkState(argument: string, value: Tensor | undefined, shape: number[]): void {
+    if (value === undefined) return;
+    checkTensor(argument, value, this.runtime, { dtype: 'f32' });
+    if (value.shape.join() !== shape.join()) throw new ArgumentError(argument, `shape ${describe(shape)} [layers·directions, B, H]`, `shape ${describe(value.shape)}`);
+  }
+}
+
+/** Forward in pieces: the state after one piece starts the next. */
+export class RecurrentStream {
+  private h: Tensor | null = null;
+  private c: Tensor | null = null;
+
+  constructor(
+    private readonly network: RecurrentNetwork,
+    private readonly initial: Omit<ForwardState, 'lengths'>,
+  ) {}
+
+  /** Runs the next piece; returns its output. The state is in `state`. */
+  forward(piece: Tensor): Tensor {
+    const state: ForwardState = this.h ? { h0: this.h, ...(this.c ? { c0: this.c } : {}) } : this.initial;
+    const result = this.network.forward(piece, state);
+    this.h?.dispose();
+    this.c?.dispose();
+    this.h = result.h;
+    this.c = result.c;
+    return result.output;
+  }
+
+  /** The current h (and c): valid until the next forward(), reset() or dispose(). */
+  get state(): { h: Tensor | null; c: Tensor | null } {
+    return { h: this.h, c: this.c };
+  }
+
+  reset(): void {
+    this.h?.dispose();
+    this.c?.dispose();
+    this.h = null;
+    this.c = null;
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+}
+
+export interface LSTMOptions extends RecurrentOptions {}
+
+export class LSTM extends RecurrentNetwork {
+  constructor(runtime: Runtime, options: LSTMOptions) {
+    super(runtime, { cell: 'lstm', resetAfter: true, nonlinearity: 'tanh' }, options);
+  }
+}
+
+export interface GRUOptions extends RecurrentOptions {
+  /**
+   * true (default): PyTorch's GRU, reset gate applied after the recurrent product with
+   * b_hn inside it. false: Cho et al.'s original, reset gate applied to h before it.
+   */
+  resetAfter?: boolean;
+}
+
+export class GRU extends RecurrentNetwork {
+  constructor(runtime: Runtime, options: GRUOptions) {
+    super(runtime, { cell: 'gru', resetAfter: checkBoolean('options.resetAfter', options?.resetAfter ?? true), nonlinearity: 'tanh' }, options);
+  }
+}
+
+export interface RNNOptions extends RecurrentOptions {
+  nonlinearity?: Nonlinearity;
+}
+
+export class RNN extends RecurrentNetwork {
+  constructor(runtime: Runtime, options: RNNOptions) {
+    const nonlinearity = checkOneOf('options.nonlinearity', options?.nonlinearity ?? 'tanh', ['tanh', 'relu'] as const);
+    super(runtime, { cell: 'rnn', resetAfter: true, nonlinearity }, options);
+  }
+}
+
+function checkBoolean(argument: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ArgumentError(argument, 'true or false', describe(value));
+  return value;
+}
+
+function checkLengths(lengths: readonly number[], batch: number, steps: number): number[] {
+  if (!Array.isArray(lengths) && !ArrayBuffer.isView(lengths)) throw new ArgumentError('state.lengths', `an array of ${batch} lengths`, describe(lengths));
+  if (lengths.length !== batch) throw new ArgumentError('state.lengths', `${batch} lengths (one per sequence)`, `${lengths.length}`);
+  return Array.from(lengths, (length, b) => checkInteger(`state.lengths[${b}]`, length, 1, steps));
+}
+
+function initialState(runtime: Runtime, given: Tensor | undefined, shape: number[], label: string): Tensor {
+  const state = Tensor.empty(runtime, shape, 'f32', label);
+  const encoder = runtime.commandEncoder();
+  if (given) encoder.copyBufferToBuffer(given.buffer, 0, state.buffer, 0, state.byteLength);
+  else encoder.clearBuffer(state.buffer, 0, state.byteLength);
+  return state;
+}
