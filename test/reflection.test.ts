@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { GEMM_SHADER, REDUCE_COLUMNS_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
+import { GEMM_SHADER, GRU_FORWARD_SHADER, LSTM_FORWARD_SHADER, REDUCE_COLUMNS_SHADER, RNN_FORWARD_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
 import { useRuntime } from './helpers.js';
 
 /** Every shader the library ships, as its modules import them. */
-const SHADERS: readonly ShaderSource[] = [GEMM_SHADER, REDUCE_COLUMNS_SHADER];
+const SHADERS: readonly ShaderSource[] = [GEMM_SHADER, REDUCE_COLUMNS_SHADER, LSTM_FORWARD_SHADER, GRU_FORWARD_SHADER, RNN_FORWARD_SHADER];
+
+/** Constants that overrides without defaults need before a pipeline can be made. */
+const REQUIRED_CONSTANTS: Record<string, Record<string, number>> = {
+  lstm_forward: { H: 8, BT: 2 },
+  gru_forward: { H: 8, BT: 2 },
+  rnn_forward: { H: 8, BT: 2 },
+};
 
 /**
  * An independent reading of a shader's declarations, by regular expression, to check
@@ -55,7 +62,7 @@ describe('reflection', () => {
       const device = runtime().device;
       device.pushErrorScope('validation');
       const layout = reflectEntryPoint(shader);
-      const kernel = runtime().kernels.get({ shader, constants: {} });
+      const kernel = runtime().kernels.get({ shader, constants: REQUIRED_CONSTANTS[shader.name] ?? {} });
       expect(kernel.layout).toEqual(layout);
       expect(await device.popErrorScope()).toBeNull();
     });

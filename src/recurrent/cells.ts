@@ -34,11 +34,13 @@ export function gatesOf(cell: CellType): number {
   return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
 }
 
-/** Floats of workgroup memory per sequence in the tile, per hidden unit. */
-export function workgroupFloatsPerUnit(config: CellConfig): number {
-  if (config.cell === 'lstm') return 3; // h twice, c
-  if (config.cell === 'gru') return config.resetAfter ? 2 : 4; // h twice (+ r ⊙ h and z)
-  return 2;
+/** Bytes of workgroup memory the forward kernel declares for a batch tile: each array rounded to 16. */
+export function forwardWorkgroupBytes(config: CellConfig, hidden: number, batchTile: number): number {
+  const array = (floats: number): number => Math.ceil((floats * 4) / 16) * 16;
+  const h = array(2 * batchTile * hidden); // h, double buffered
+  if (config.cell === 'lstm') return h + array(batchTile * hidden); // + c
+  if (config.cell === 'gru') return h + array(config.resetAfter ? 1 : 2 * batchTile * hidden); // + r ⊙ h and z
+  return h;
 }
 
 export function forwardKernel(config: CellConfig, tile: TileShape): { shader: ShaderSource; constants: Record<string, ConstantValue> } {

@@ -3,7 +3,7 @@
  * workgroup size and chunk length, from the shape and the device's limits.
  */
 import { DeviceLimitError } from '../errors.js';
-import { gatesOf, workgroupFloatsPerUnit, type CellConfig, type TileShape } from './cells.js';
+import { forwardWorkgroupBytes, gatesOf, type CellConfig, type TileShape } from './cells.js';
 
 export interface RecurrentShape {
   steps: number;
@@ -24,15 +24,15 @@ const MAX_BATCH_TILE = 16;
 
 export function chooseSchedule(config: CellConfig, shape: RecurrentShape, limits: GPUSupportedLimits, chunkLength?: number): RecurrentSchedule {
   const { hidden: H, batch: B, steps: T } = shape;
-  const bytesPerSequence = workgroupFloatsPerUnit(config) * H * 4;
   const storage = limits.maxComputeWorkgroupStorageSize;
-  const fit = Math.floor(storage / bytesPerSequence);
-  if (fit < 1) {
-    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', bytesPerSequence, storage, `${config.cell.toUpperCase()} with hiddenSize ${H}`);
+  const oneSequence = forwardWorkgroupBytes(config, H, 1);
+  if (oneSequence > storage) {
+    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', oneSequence, storage, `${config.cell.toUpperCase()} with hiddenSize ${H}`);
   }
-  let batchTile = Math.max(1, Math.min(B, fit, MAX_BATCH_TILE));
+  let batchTile = Math.max(1, Math.min(B, MAX_BATCH_TILE));
+  while (forwardWorkgroupBytes(config, H, batchTile) > storage) batchTile--;
   // Keep at least two workgroups busy when the batch allows it.
-  if (Math.ceil(B / batchTile) * shape.directions < 2 && B > 1) batchTile = Math.ceil(B / 2);
+  if (Math.ceil(B / batchTile) * shape.directions < 2 && B > 1) batchTile = Math.min(batchTile, Math.ceil(B / 2));
   const batchBlock = config.cell === 'rnn' ? 4 : batchTile >= 4 ? 4 : batchTile >= 2 ? 2 : 1;
   const items = H * Math.ceil(batchTile / batchBlock);
   const maxInvocations = Math.min(256, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);

@@ -1,0 +1,60 @@
+/**
+ * The forward grid: every cell variant, 1–3 layers, one and two directions, H of 1, 7,
+ * 64, 256 and 1024, T of 1, 5 and 300, B of 1, 3 and 64 (and 256), several chunk lengths,
+ * with lengths and without. Sizes are combined so that each value meets each cell while
+ * the float64 reference stays within seconds.
+ */
+import type { RecurrentCase } from './recurrent-checks.js';
+
+export const CELL_VARIANTS: readonly Pick<RecurrentCase, 'cell' | 'resetAfter' | 'nonlinearity'>[] = [
+  { cell: 'lstm' },
+  { cell: 'gru', resetAfter: true },
+  { cell: 'gru', resetAfter: false },
+  { cell: 'rnn', nonlinearity: 'tanh' },
+  { cell: 'rnn', nonlinearity: 'relu' },
+];
+
+/** Stacking and directions: every cell with 1, 2 and 3 layers, one and two directions. */
+export function structureCases(): RecurrentCase[] {
+  const cases: RecurrentCase[] = [];
+  for (const variant of CELL_VARIANTS) {
+    for (const numLayers of [1, 2, 3]) {
+      for (const bidirectional of [false, true]) {
+        cases.push({
+          ...variant,
+          inputSize: 5,
+          hiddenSize: 7,
+          numLayers,
+          bidirectional,
+          steps: 5,
+          batch: 3,
+          withLengths: numLayers !== 2,
+          withInitialState: numLayers === 2,
+          batchFirst: numLayers === 3 && bidirectional,
+          bias: !(numLayers === 1 && bidirectional),
+        });
+      }
+    }
+  }
+  return cases;
+}
+
+/** Sizes: H of 1 … 1024, T of 1 … 300, B of 1 … 256, chunk lengths, for every cell. */
+export function sizeCases(): RecurrentCase[] {
+  const cases: RecurrentCase[] = [];
+  for (const variant of CELL_VARIANTS) {
+    const base = { ...variant, numLayers: 1 };
+    cases.push(
+      { ...base, inputSize: 3, hiddenSize: 1, bidirectional: true, steps: 300, batch: 64, withLengths: true },
+      { ...base, inputSize: 4, hiddenSize: 7, bidirectional: false, steps: 300, batch: 3, chunkLength: 7 },
+      { ...base, inputSize: 16, hiddenSize: 64, bidirectional: false, steps: 300, batch: 1, chunkLength: 64 },
+      { ...base, inputSize: 16, hiddenSize: 64, bidirectional: true, steps: 5, batch: 64, withLengths: true, chunkLength: 1 },
+      { ...base, inputSize: 32, hiddenSize: 256, bidirectional: true, steps: 5, batch: 3, withLengths: true, withInitialState: true },
+      { ...base, inputSize: 32, hiddenSize: 256, bidirectional: false, steps: 1, batch: 64 },
+      { ...base, inputSize: 8, hiddenSize: 1024, bidirectional: true, steps: 5, batch: 3, withLengths: true, chunkLength: 2 },
+      { ...base, inputSize: 8, hiddenSize: 1024, bidirectional: false, steps: 1, batch: 1, withInitialState: true },
+      { ...base, inputSize: 2, hiddenSize: 7, numLayers: 2, bidirectional: true, steps: 5, batch: 256, withLengths: true },
+    );
+  }
+  return cases;
+}
