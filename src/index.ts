@@ -24,3 +24,4 @@ export { initialStateDict, parameterShapes, type InitOptions } from './recurrent
 export { LSTM_FORWARD_SHADER, GRU_FORWARD_SHADER, RNN_FORWARD_SHADER, type CellConfig } from './recurrent/cells.js';
 export { randomGenerator, normalGenerator, randomArray } from './util/random.js';
 export type { StateDict, CellType, Nonlinearity } from './reference/recurrent.js';
+export { encodeSafetensors, decodeSafetensors, withoutPrefix, type SafetensorsFile } from './io/safetensors.js';

@@ -11,6 +11,7 @@ import { initialStateDict, type InitOptions, type NetworkDims } from './init.js'
 import { RecurrentParameters } from './parameters.js';
 import { chooseSchedule, type RecurrentSchedule } from './schedule.js';
 import { encodeLayerForward } from './layer-forward.js';
+import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
 
 export interface RecurrentOptions {
   inputSize: number;
@@ -36,11 +37,11 @@ export interface ForwardState {
 
 export interface ForwardResult {
   /** [T, B, D·H] or [B, T, D·H]; zero past each sequence's length. */
-  output: Tensor;
+  output: Tensor<'f32'>;
   /** [L·D, B, H]: the state at each sequence's last step. */
-  h: Tensor;
+  h: Tensor<'f32'>;
   /** LSTM only; null otherwise. */
-  c: Tensor | null;
+  c: Tensor<'f32'> | null;
 }
 
 export class RecurrentNetwork {
@@ -97,7 +98,7 @@ export class RecurrentNetwork {
     const lengthsTensor = lengths ? Tensor.from(rt, lengths, [B], 'u32', `${this.config.cell}.lengths`) : null;
     const outShape = this.batchFirst ? [B, T, D * H] : [T, B, D * H];
 
-    let layerInput = input;
+    let layerInput = input as Tensor<'f32'>;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const output = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output`);
       this.encodeLayer(layer, layerInput, output, schedule, { steps: T, batch: B }, lengthsTensor, h, c);
@@ -122,6 +123,19 @@ export class RecurrentNetwork {
 
   loadStateDict(dict: StateDict): void {
     this.parameters.load(dict);
+  }
+
+  /** The weights as a safetensors file, readable by safetensors.torch.load_file. */
+  async saveSafetensors(metadata: Record<string, string> = {}): Promise<Uint8Array> {
+    return encodeSafetensors(await this.stateDict(), metadata);
+  }
+
+  /**
+   * Loads weights from a safetensors file written from a torch.nn.LSTM / GRU / RNN
+   * state_dict. `prefix` selects a submodule's entries, e.g. 'encoder.'.
+   */
+  loadSafetensors(bytes: Uint8Array, prefix = ''): void {
+    this.parameters.load(withoutPrefix(decodeSafetensors(bytes).tensors, prefix));
   }
 
   dispose(): void {
@@ -178,8 +192,8 @@ export class RecurrentNetwork {
 
 /** Forward in pieces: the state after one piece starts the next. */
 export class RecurrentStream {
-  private h: Tensor | null = null;
-  private c: Tensor | null = null;
+  private h: Tensor<'f32'> | null = null;
+  private c: Tensor<'f32'> | null = null;
 
   constructor(
     private readonly network: RecurrentNetwork,
@@ -187,7 +201,7 @@ export class RecurrentStream {
   ) {}
 
   /** Runs the next piece; returns its output. The state is in `state`. */
-  forward(piece: Tensor): Tensor {
+  forward(piece: Tensor): Tensor<'f32'> {
     const state: ForwardState = this.h ? { h0: this.h, ...(this.c ? { c0: this.c } : {}) } : this.initial;
     const result = this.network.forward(piece, state);
     this.h?.dispose();
@@ -198,7 +212,7 @@ export class RecurrentStream {
   }
 
   /** The current h (and c): valid until the next forward(), reset() or dispose(). */
-  get state(): { h: Tensor | null; c: Tensor | null } {
+  get state(): { h: Tensor<'f32'> | null; c: Tensor<'f32'> | null } {
     return { h: this.h, c: this.c };
   }
 
@@ -258,7 +272,7 @@ function checkLengths(lengths: readonly number[], batch: number, steps: number):
   return Array.from(lengths, (length, b) => checkInteger(`state.lengths[${b}]`, length, 1, steps));
 }
 
-function initialState(runtime: Runtime, given: Tensor | undefined, shape: number[], label: string): Tensor {
+function initialState(runtime: Runtime, given: Tensor | undefined, shape: number[], label: string): Tensor<'f32'> {
   const state = Tensor.empty(runtime, shape, 'f32', label);
   const encoder = runtime.commandEncoder();
   if (given) encoder.copyBufferToBuffer(given.buffer, 0, state.buffer, 0, state.byteLength);
