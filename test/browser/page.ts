@@ -4,6 +4,14 @@
  */
 import { createRuntime } from '../../src/index.js';
 import { checkColumnReductions, checkGemmEpilogue, checkGemmGrid, type CheckResult } from '../checks/kernel-checks.js';
+import { checkRecurrentCase, type RecurrentCase } from '../checks/recurrent-checks.js';
+import { CELL_VARIANTS } from '../checks/recurrent-grid.js';
+
+/** Every cell variant, stacked, bidirectional, with lengths; and one wide layer. */
+const RECURRENT_CASES: RecurrentCase[] = [
+  ...CELL_VARIANTS.map((variant) => ({ ...variant, inputSize: 5, hiddenSize: 7, numLayers: 2, bidirectional: true, steps: 9, batch: 3, withLengths: true, chunkLength: 4 })),
+  { cell: 'lstm', inputSize: 16, hiddenSize: 256, numLayers: 1, bidirectional: false, steps: 12, batch: 5, withInitialState: true },
+];
 
 interface BrowserReport {
   adapter: string;
@@ -24,6 +32,7 @@ async function run(): Promise<BrowserReport> {
   const adapter = `${runtime.adapter.vendor} ${runtime.adapter.architecture} ${runtime.adapter.description}`.trim();
   try {
     const results = [...(await checkGemmGrid(runtime)), ...(await checkGemmEpilogue(runtime)), ...(await checkColumnReductions(runtime))];
+    for (const c of RECURRENT_CASES) results.push(...(await checkRecurrentCase(runtime, c)));
     return { adapter, results };
   } finally {
     runtime.destroy();
