@@ -1,7 +1,7 @@
 /**
- * Float64 CPU reference for LSTM, GRU (both reset forms) and Elman RNN: stacked,
- * bidirectional, with per-sequence lengths in PyTorch's packed-sequence semantics.
- * Weights use PyTorch's state_dict names, shapes and gate orders.
+ * Float64 CPU reference for LSTM, GRU (both reset forms) and Elman RNN: forward and
+ * backward (BPTT), stacked, bidirectional, with per-sequence lengths in PyTorch's
+ * packed-sequence semantics. Weights use PyTorch's state_dict names, shapes and gate orders.
  */
 
 export type CellType = 'lstm' | 'gru' | 'rnn';
@@ -39,112 +39,324 @@ export interface ReferenceRecurrentResult {
   c: Float64Array | null;
 }
 
+/** Gradients arriving at the outputs: dL/d output, dL/d h_n, dL/d c_n (absent means 0). */
+export interface ReferenceSeeds {
+  output?: ArrayLike<number>;
+  h?: ArrayLike<number>;
+  c?: ArrayLike<number>;
+}
+
+export interface ReferenceGradients {
+  /** [T, B, I] */
+  input: Float64Array;
+  /** [L·D, B, H] */
+  h0: Float64Array;
+  c0: Float64Array | null;
+  /** By state_dict name. */
+  weights: Record<string, Float64Array>;
+}
+
 export function gateCount(cell: CellType): number {
   return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
-export function referenceRecurrent(args: ReferenceRecurrentArgs): ReferenceRecurrentResult {
-  const { cell, hiddenSize: H, numLayers, steps: T, batch: B } = args;
-  const D = args.bidirectional ? 2 : 1;
-  const G = gateCount(cell);
-  const lengths = args.lengths ?? new Array<number>(B).fill(T);
-  const hN = new Float64Array(numLayers * D * B * H);
-  const cN = cell === 'lstm' ? new Float64Array(numLayers * D * B * H) : null;
-  let layerInput: ArrayLike<number> = args.input;
-  let inputSize = args.inputSize;
-  let output = new Float64Array(0);
-
-  for (let layer = 0; layer < numLayers; layer++) {
-    output = new Float64Array(T * B * D * H);
-    for (let dir = 0; dir < D; dir++) {
-      const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
-      const wIh = args.weights[`weight_ih${suffix}`]!.data;
-      const wHh = args.weights[`weight_hh${suffix}`]!.data;
-      const bIh = args.weights[`bias_ih${suffix}`]?.data;
-      const bHh = args.weights[`bias_hh${suffix}`]?.data;
-      const stateIndex = layer * D + dir;
-      for (let b = 0; b < B; b++) {
-        const h = new Float64Array(H);
-        const c = new Float64Array(H);
-        for (let j = 0; j < H; j++) {
-          h[j] = args.h0 ? args.h0[(stateIndex * B + b) * H + j]! : 0;
-          c[j] = args.c0 ? args.c0[(stateIndex * B + b) * H + j]! : 0;
-        }
-        const len = lengths[b]!;
-        for (let s = 0; s < len; s++) {
-          const t = dir === 1 ? len - 1 - s : s;
-          // xg[g·H + j] = W_ih x + b_ih ; hg[g·H + j] = W_hh h + b_hh
-          const xg = new Float64Array(G * H);
-          const hg = new Float64Array(G * H);
-          for (let r = 0; r < G * H; r++) {
-            let sx = bIh ? bIh[r]! : 0;
-            for (let i = 0; i < inputSize; i++) sx += wIh[r * inputSize + i]! * layerInput[(t * B + b) * inputSize + i]!;
-            let sh = bHh ? bHh[r]! : 0;
-            for (let k = 0; k < H; k++) sh += wHh[r * H + k]! * h[k]!;
-            xg[r] = sx;
-            hg[r] = sh;
-          }
-          const next = stepCell(args, xg, hg, h, c, wHh, bHh);
-          h.set(next.h);
-          c.set(next.c);
-          for (let j = 0; j < H; j++) output[(t * B + b) * D * H + dir * H + j] = h[j]!;
-        }
-        hN.set(h, (stateIndex * B + b) * H);
-        cN?.set(c, (stateIndex * B + b) * H);
-      }
-    }
-    layerInput = output;
-    inputSize = D * H;
-  }
-  return { output, h: hN, c: cN };
+/** a[i] += v (typed arrays under noUncheckedIndexedAccess). */
+function add(a: Float64Array, i: number, v: number): void {
+  a[i] = a[i]! + v;
 }
 
-function stepCell(
-  args: ReferenceRecurrentArgs,
-  xg: Float64Array,
-  hg: Float64Array,
-  h: Float64Array,
-  c: Float64Array,
-  wHh: ArrayLike<number>,
-  bHh: ArrayLike<number> | undefined,
-): { h: Float64Array; c: Float64Array } {
+interface LayerWeights {
+  wIh: ArrayLike<number>;
+  wHh: ArrayLike<number>;
+  bIh: ArrayLike<number> | undefined;
+  bHh: ArrayLike<number> | undefined;
+  inputSize: number;
+}
+
+/** What one step keeps for its backward. */
+interface StepCache {
+  x: Float64Array;
+  hPrev: Float64Array;
+  cPrev: Float64Array;
+  /** Activated gates: LSTM i, f, g, o; GRU r, z, n; RNN h. */
+  gates: Float64Array;
+  /** LSTM: c_t. GRU after: W_hn h + b_hn. GRU before: r ⊙ h. */
+  extra: Float64Array;
+}
+
+function layerWeights(args: ReferenceRecurrentArgs, layer: number, dir: number, inputSize: number): LayerWeights {
+  const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+  return {
+    wIh: args.weights[`weight_ih${suffix}`]!.data,
+    wHh: args.weights[`weight_hh${suffix}`]!.data,
+    bIh: args.weights[`bias_ih${suffix}`]?.data,
+    bHh: args.weights[`bias_hh${suffix}`]?.data,
+    inputSize,
+  };
+}
+
+/** One step of the cell. */
+function cellForward(args: ReferenceRecurrentArgs, w: LayerWeights, x: Float64Array, hPrev: Float64Array, cPrev: Float64Array): { h: Float64Array; c: Float64Array; cache: StepCache } {
   const H = args.hiddenSize;
-  const hNew = new Float64Array(H);
-  const cNew = new Float64Array(H);
+  const G = gateCount(args.cell);
+  const matvec = (m: ArrayLike<number>, bias: ArrayLike<number> | undefined, v: ArrayLike<number>, cols: number, row: number): number => {
+    let sum = bias ? bias[row]! : 0;
+    for (let k = 0; k < cols; k++) sum += m[row * cols + k]! * v[k]!;
+    return sum;
+  };
+  const xg = Float64Array.from({ length: G * H }, (_, r) => matvec(w.wIh, w.bIh, x, w.inputSize, r));
+  const hg = Float64Array.from({ length: G * H }, (_, r) => matvec(w.wHh, w.bHh, hPrev, H, r));
+  const h = new Float64Array(H);
+  const c = new Float64Array(H);
+  const gates = new Float64Array(G * H);
+  const extra = new Float64Array(H);
   if (args.cell === 'lstm') {
     for (let j = 0; j < H; j++) {
       const i = sigmoid(xg[j]! + hg[j]!);
       const f = sigmoid(xg[H + j]! + hg[H + j]!);
       const g = Math.tanh(xg[2 * H + j]! + hg[2 * H + j]!);
       const o = sigmoid(xg[3 * H + j]! + hg[3 * H + j]!);
-      cNew[j] = f * c[j]! + i * g;
-      hNew[j] = o * Math.tanh(cNew[j]!);
+      gates[j] = i;
+      gates[H + j] = f;
+      gates[2 * H + j] = g;
+      gates[3 * H + j] = o;
+      c[j] = f * cPrev[j]! + i * g;
+      h[j] = o * Math.tanh(c[j]!);
+      extra[j] = c[j]!;
     }
   } else if (args.cell === 'gru') {
-    const r = new Float64Array(H);
-    const z = new Float64Array(H);
     for (let j = 0; j < H; j++) {
-      r[j] = sigmoid(xg[j]! + hg[j]!);
-      z[j] = sigmoid(xg[H + j]! + hg[H + j]!);
+      gates[j] = sigmoid(xg[j]! + hg[j]!);
+      gates[H + j] = sigmoid(xg[H + j]! + hg[H + j]!);
     }
+    const resetAfter = args.resetAfter ?? true;
+    if (!resetAfter) for (let k = 0; k < H; k++) extra[k] = gates[k]! * hPrev[k]!;
     for (let j = 0; j < H; j++) {
       let recurrent: number;
-      if (args.resetAfter ?? true) {
-        recurrent = r[j]! * hg[2 * H + j]!; // r ⊙ (W_hn h + b_hn)
+      if (resetAfter) {
+        extra[j] = hg[2 * H + j]!; // W_hn h + b_hn
+        recurrent = gates[j]! * extra[j]!;
       } else {
-        recurrent = bHh ? bHh[2 * H + j]! : 0; // W_hn (r ⊙ h) + b_hn
-        for (let k = 0; k < H; k++) recurrent += wHh[(2 * H + j) * H + k]! * r[k]! * h[k]!;
+        recurrent = matvec(w.wHh, w.bHh, extra, H, 2 * H + j); // W_hn (r ⊙ h) + b_hn
       }
       const n = Math.tanh(xg[2 * H + j]! + recurrent);
-      hNew[j] = (1 - z[j]!) * n + z[j]! * h[j]!;
+      gates[2 * H + j] = n;
+      const z = gates[H + j]!;
+      h[j] = (1 - z) * n + z * hPrev[j]!;
     }
   } else {
     for (let j = 0; j < H; j++) {
       const a = xg[j]! + hg[j]!;
-      hNew[j] = (args.nonlinearity ?? 'tanh') === 'relu' ? Math.max(0, a) : Math.tanh(a);
+      h[j] = (args.nonlinearity ?? 'tanh') === 'relu' ? Math.max(0, a) : Math.tanh(a);
+      gates[j] = h[j]!;
     }
   }
-  return { h: hNew, c: cNew };
+  return { h, c, cache: { x, hPrev, cPrev: Float64Array.from(cPrev), gates, extra } };
+}
+
+interface WeightGrads {
+  wIh: Float64Array;
+  wHh: Float64Array;
+  bIh: Float64Array;
+  bHh: Float64Array;
+}
+
+/** Backward of one step: accumulates weight gradients; returns dx, dh_prev, dc_prev. */
+function cellBackward(
+  args: ReferenceRecurrentArgs,
+  w: LayerWeights,
+  cache: StepCache,
+  dh: Float64Array,
+  dc: Float64Array,
+  grads: WeightGrads,
+): { dx: Float64Array; dhPrev: Float64Array; dcPrev: Float64Array } {
+  const H = args.hiddenSize;
+  const G = gateCount(args.cell);
+  const { gates, extra, hPrev, cPrev } = cache;
+  const dxg = new Float64Array(G * H); // gradient of W_ih x + b_ih
+  const dhg = new Float64Array(G * H); // gradient of W_hh h + b_hh (row n: of W_hn (r ⊙ h) + b_hn for Cho)
+  const dhPrev = new Float64Array(H);
+  const dcPrev = new Float64Array(H);
+  let hSource: Float64Array[] = [hPrev]; // what W_hh multiplies, per gate block
+  if (args.cell === 'lstm') {
+    for (let j = 0; j < H; j++) {
+      const [i, f, g, o] = [gates[j]!, gates[H + j]!, gates[2 * H + j]!, gates[3 * H + j]!];
+      const tc = Math.tanh(extra[j]!);
+      const dcj = dc[j]! + dh[j]! * o * (1 - tc * tc);
+      dxg[j] = dcj * g * i * (1 - i);
+      dxg[H + j] = dcj * cPrev[j]! * f * (1 - f);
+      dxg[2 * H + j] = dcj * i * (1 - g * g);
+      dxg[3 * H + j] = dh[j]! * tc * o * (1 - o);
+      dcPrev[j] = dcj * f;
+    }
+    dhg.set(dxg);
+  } else if (args.cell === 'gru') {
+    const resetAfter = args.resetAfter ?? true;
+    for (let j = 0; j < H; j++) {
+      const [z, n] = [gates[H + j]!, gates[2 * H + j]!];
+      const dn = dh[j]! * (1 - z);
+      const dnPre = dn * (1 - n * n);
+      dxg[H + j] = dh[j]! * (hPrev[j]! - n) * z * (1 - z);
+      dxg[2 * H + j] = dnPre;
+      add(dhPrev, j, dh[j]! * z);
+      if (resetAfter) {
+        const r = gates[j]!;
+        dxg[j] = dnPre * extra[j]! * r * (1 - r);
+        dhg[2 * H + j] = dnPre * r;
+      } else {
+        dhg[2 * H + j] = dnPre;
+      }
+    }
+    if (!resetAfter) {
+      // n = tanh(x_n + W_hn (r ⊙ h) + b_hn): d(r ⊙ h) = W_hnᵀ dn_pre.
+      for (let k = 0; k < H; k++) {
+        let dRh = 0;
+        for (let j = 0; j < H; j++) dRh += w.wHh[(2 * H + j) * H + k]! * dhg[2 * H + j]!;
+        const r = gates[k]!;
+        dxg[k] = dRh * hPrev[k]! * r * (1 - r);
+        add(dhPrev, k, dRh * r);
+      }
+      hSource = [hPrev, hPrev, extra];
+    }
+    // r and z rows: the recurrent and input pre-activations have the same gradient.
+    for (let j = 0; j < 2 * H; j++) dhg[j] = dxg[j]!;
+  } else {
+    for (let j = 0; j < H; j++) {
+      const h = gates[j]!;
+      dxg[j] = dh[j]! * ((args.nonlinearity ?? 'tanh') === 'relu' ? (h > 0 ? 1 : 0) : 1 - h * h);
+    }
+    dhg.set(dxg);
+  }
+
+  const dx = new Float64Array(w.inputSize);
+  for (let r = 0; r < G * H; r++) {
+    const source = hSource[Math.min(Math.floor(r / H), hSource.length - 1)]!;
+    add(grads.bIh, r, dxg[r]!);
+    add(grads.bHh, r, dhg[r]!);
+    for (let i = 0; i < w.inputSize; i++) {
+      add(grads.wIh, r * w.inputSize + i, dxg[r]! * cache.x[i]!);
+      add(dx, i, w.wIh[r * w.inputSize + i]! * dxg[r]!);
+    }
+    for (let k = 0; k < H; k++) {
+      add(grads.wHh, r * H + k, dhg[r]! * source[k]!);
+      // Cho's n rows reach h only through r ⊙ h, handled above.
+      if (source === hPrev) add(dhPrev, k, w.wHh[r * H + k]! * dhg[r]!);
+    }
+  }
+  return { dx, dhPrev, dcPrev };
+}
+
+interface Trace {
+  output: Float64Array;
+  h: Float64Array;
+  c: Float64Array | null;
+  /** [layer][dir][b][s]: caches in processing order. */
+  caches: StepCache[][][][];
+  layerInputs: ArrayLike<number>[];
+}
+
+function run(args: ReferenceRecurrentArgs): Trace {
+  const { hiddenSize: H, numLayers, steps: T, batch: B } = args;
+  const D = args.bidirectional ? 2 : 1;
+  const lengths = args.lengths ?? new Array<number>(B).fill(T);
+  const hN = new Float64Array(numLayers * D * B * H);
+  const cN = args.cell === 'lstm' ? new Float64Array(numLayers * D * B * H) : null;
+  const caches: StepCache[][][][] = [];
+  const layerInputs: ArrayLike<number>[] = [];
+  let layerInput: ArrayLike<number> = args.input;
+  let inputSize = args.inputSize;
+  let output = new Float64Array(0);
+  for (let layer = 0; layer < numLayers; layer++) {
+    layerInputs.push(layerInput);
+    output = new Float64Array(T * B * D * H);
+    const layerCaches: StepCache[][][] = [];
+    for (let dir = 0; dir < D; dir++) {
+      const w = layerWeights(args, layer, dir, inputSize);
+      const stateIndex = layer * D + dir;
+      const dirCaches: StepCache[][] = [];
+      for (let b = 0; b < B; b++) {
+        let h: Float64Array = Float64Array.from({ length: H }, (_, j) => (args.h0 ? args.h0[(stateIndex * B + b) * H + j]! : 0));
+        let c: Float64Array = Float64Array.from({ length: H }, (_, j) => (args.c0 ? args.c0[(stateIndex * B + b) * H + j]! : 0));
+        const seqCaches: StepCache[] = [];
+        const len = lengths[b]!;
+        for (let s = 0; s < len; s++) {
+          const t = dir === 1 ? len - 1 - s : s;
+          const x = Float64Array.from({ length: inputSize }, (_, i) => layerInput[(t * B + b) * inputSize + i]!);
+          const step = cellForward(args, w, x, h, c);
+          seqCaches.push(step.cache);
+          h = step.h;
+          c = step.c;
+          for (let j = 0; j < H; j++) output[(t * B + b) * D * H + dir * H + j] = h[j]!;
+        }
+        dirCaches.push(seqCaches);
+        hN.set(h, (stateIndex * B + b) * H);
+        cN?.set(c, (stateIndex * B + b) * H);
+      }
+      layerCaches.push(dirCaches);
+    }
+    caches.push(layerCaches);
+    layerInput = output;
+    inputSize = D * H;
+  }
+  return { output, h: hN, c: cN, caches, layerInputs };
+}
+
+export function referenceRecurrent(args: ReferenceRecurrentArgs): ReferenceRecurrentResult {
+  const { output, h, c } = run(args);
+  return { output, h, c };
+}
+
+/** Gradients of Σ output·seeds.output + Σ h_n·seeds.h + Σ c_n·seeds.c, by BPTT. */
+export function referenceRecurrentGradients(args: ReferenceRecurrentArgs, seeds: ReferenceSeeds): ReferenceGradients {
+  const { hiddenSize: H, numLayers, steps: T, batch: B } = args;
+  const D = args.bidirectional ? 2 : 1;
+  const G = gateCount(args.cell);
+  const lengths = args.lengths ?? new Array<number>(B).fill(T);
+  const trace = run(args);
+  const weights: Record<string, Float64Array> = {};
+  const dh0 = new Float64Array(numLayers * D * B * H);
+  const dc0 = args.cell === 'lstm' ? new Float64Array(numLayers * D * B * H) : null;
+  let dOut: Float64Array = Float64Array.from({ length: T * B * D * H }, (_, i) => (seeds.output ? seeds.output[i]! : 0));
+  let dInput: Float64Array = new Float64Array(0);
+
+  for (let layer = numLayers - 1; layer >= 0; layer--) {
+    const inputSize = layer === 0 ? args.inputSize : D * H;
+    dInput = new Float64Array(T * B * inputSize);
+    for (let dir = 0; dir < D; dir++) {
+      const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+      const w = layerWeights(args, layer, dir, inputSize);
+      const grads: WeightGrads = {
+        wIh: new Float64Array(G * H * inputSize),
+        wHh: new Float64Array(G * H * H),
+        bIh: new Float64Array(G * H),
+        bHh: new Float64Array(G * H),
+      };
+      const stateIndex = layer * D + dir;
+      for (let b = 0; b < B; b++) {
+        let dh: Float64Array = Float64Array.from({ length: H }, (_, j) => (seeds.h ? seeds.h[(stateIndex * B + b) * H + j]! : 0));
+        let dc: Float64Array = Float64Array.from({ length: H }, (_, j) => (seeds.c ? seeds.c[(stateIndex * B + b) * H + j]! : 0));
+        const len = lengths[b]!;
+        for (let s = len - 1; s >= 0; s--) {
+          const t = dir === 1 ? len - 1 - s : s;
+          const total = Float64Array.from(dh, (v, j) => v + dOut[(t * B + b) * D * H + dir * H + j]!);
+          const back = cellBackward(args, w, trace.caches[layer]![dir]![b]![s]!, total, dc, grads);
+          for (let i = 0; i < inputSize; i++) add(dInput, (t * B + b) * inputSize + i, back.dx[i]!);
+          dh = back.dhPrev;
+          dc = back.dcPrev;
+        }
+        dh0.set(dh, (stateIndex * B + b) * H);
+        dc0?.set(dc, (stateIndex * B + b) * H);
+      }
+      weights[`weight_ih${suffix}`] = grads.wIh;
+      weights[`weight_hh${suffix}`] = grads.wHh;
+      if (args.weights[`bias_ih${suffix}`]) {
+        weights[`bias_ih${suffix}`] = grads.bIh;
+        weights[`bias_hh${suffix}`] = grads.bHh;
+      }
+    }
+    dOut = dInput;
+  }
+  return { input: dInput, h0: dh0, c0: dc0, weights };
 }

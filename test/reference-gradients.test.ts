@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { referenceRecurrent, referenceRecurrentGradients, type ReferenceRecurrentArgs } from '../src/reference/index.js';
+import { initialStateDict, randomArray } from '../src/index.js';
+import { compareArrays } from './checks/compare.js';
+import { CELL_VARIANTS } from './checks/recurrent-grid.js';
+import { loadGoldens } from './checks/golden.js';
+
+/** Σ output·seed_o + Σ h·seed_h + Σ c·seed_c: the scalar whose gradient is checked. */
+function loss(args: ReferenceRecurrentArgs, seeds: { output: Float64Array; h: Float64Array; c: Float64Array }): number {
+  const r = referenceRecurrent(args);
+  let sum = 0;
+  r.output.forEach((v, i) => (sum += v * seeds.output[i]!));
+  r.h.forEach((v, i) => (sum += v * seeds.h[i]!));
+  r.c?.forEach((v, i) => (sum += v * seeds.c[i]!));
+  return sum;
+}
+
+/** Central difference of the loss along one coordinate of `values` (changed in place, then restored). */
+function numericalGradient(values: Float64Array, index: number, evaluate: () => number): number {
+  const step = 1e-6;
+  const saved = values[index]!;
+  values[index] = saved + step;
+  const plus = evaluate();
+  values[index] = saved - step;
+  const minus = evaluate();
+  values[index] = saved;
+  return (plus - minus) / (2 * step);
+}
+
+describe('the float64 reference backward passes finite-difference checks', () => {
+  for (const variant of CELL_VARIANTS) {
+    const name = `${variant.cell}${variant.cell === 'gru' ? (variant.resetAfter ? '' : '-cho') : variant.cell === 'rnn' ? `-${variant.nonlinearity}` : ''}`;
+    it(`${name}: 2 layers, bidirectional, lengths, initial state`, () => {
+      const [I, H, T, B, L, D] = [3, 4, 4, 2, 2, 2];
+      const config = { cell: variant.cell, resetAfter: variant.resetAfter ?? true, nonlinearity: variant.nonlinearity ?? 'tanh' };
+      const dict = initialStateDict(config, { inputSize: I, hiddenSize: H, numLayers: L, directions: D, bias: true }, { seed: 3 });
+      // float64 copies, so that the differences are not rounded to f32
+      const weights = Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, { shape: v.shape, data: Float64Array.from(v.data, (x) => x * 2) }]));
+      const input = Float64Array.from(randomArray(T * B * I, 4));
+      const h0 = Float64Array.from(randomArray(L * D * B * H, 5));
+      const c0 = Float64Array.from(randomArray(L * D * B * H, 6));
+      const args: ReferenceRecurrentArgs = { ...config, inputSize: I, hiddenSize: H, numLayers: L, bidirectional: true, weights, input, steps: T, batch: B, lengths: [4, 2], h0, c0 };
+      const seeds = { output: Float64Array.from(randomArray(T * B * D * H, 7)), h: Float64Array.from(randomArray(L * D * B * H, 8)), c: Float64Array.from(randomArray(L * D * B * H, 9)) };
+      const analytic = referenceRecurrentGradients(args, seeds);
+      const evaluate = () => loss(args, seeds);
+
+      const targets: [string, Float64Array, Float64Array][] = [
+        ['input', input, analytic.input],
+        ['h0', h0, analytic.h0],
+        ...Object.entries(weights).map(([k, v]) => [k, v.data, analytic.weights[k]!] as [string, Float64Array, Float64Array]),
+      ];
+      if (variant.cell === 'lstm') targets.push(['c0', c0, analytic.c0!]);
+      for (const [what, values, gradient] of targets) {
+        const numerical = Float64Array.from(values, (_, i) => numericalGradient(values, i, evaluate));
+        const comparison = compareArrays(gradient, numerical, { rtol: 1e-6, atol: 1e-7 });
+        expect(comparison.ok, `d loss / d ${what}: ${comparison.message}`).toBe(true);
+      }
+    });
+  }
+});
+
+describe('the float64 reference backward matches PyTorch autograd (golden files)', () => {
+  for (const golden of loadGoldens()) {
+    it(golden.name, () => {
+      const { config, tensors } = golden;
+      const D = config.bidirectional ? 2 : 1;
+      const [T, B] = [config.steps, config.batch];
+      const timeMajor = (x: ArrayLike<number>, F: number): Float64Array => {
+        if (!config.batch_first) return Float64Array.from(x);
+        const out = new Float64Array(T * B * F);
+        for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) out[(t * B + b) * F + f] = x[(b * T + t) * F + f]!;
+        return out;
+      };
+      const weights = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith('weights.')).map(([k, v]) => [k.slice(8), v]));
+      const args: ReferenceRecurrentArgs = {
+        cell: config.cell, nonlinearity: config.nonlinearity ?? 'tanh', resetAfter: true,
+        inputSize: config.input_size, hiddenSize: config.hidden_size, numLayers: config.num_layers, bidirectional: config.bidirectional,
+        weights, input: timeMajor(tensors.input!.data, config.input_size), steps: T, batch: B,
+        ...(config.lengths ? { lengths: config.lengths } : {}),
+        ...(tensors.h0 ? { h0: tensors.h0.data } : {}),
+        ...(tensors.c0 ? { c0: tensors.c0.data } : {}),
+      };
+      const gradients = referenceRecurrentGradients(args, {
+        output: timeMajor(tensors['loss.output']!.data, D * config.hidden_size),
+        h: tensors['loss.h_n']!.data,
+        ...(tensors['loss.c_n'] ? { c: tensors['loss.c_n'].data } : {}),
+      });
+      const tolerance = { rtol: 1e-4, atol: 1e-5 };
+      const checks: [string, ArrayLike<number>, ArrayLike<number>][] = [
+        ['input', gradients.input, timeMajor(tensors['grad.input']!.data, config.input_size)],
+        ['h0', gradients.h0, tensors['grad.h0']!.data],
+        ...Object.keys(weights).map((k) => [k, gradients.weights[k]!, tensors[`grad.weights.${k}`]!.data] as [string, ArrayLike<number>, ArrayLike<number>]),
+      ];
+      if (gradients.c0) checks.push(['c0', gradients.c0, tensors['grad.c0']!.data]);
+      for (const [what, actual, expected] of checks) {
+        const comparison = compareArrays(actual, expected, tolerance);
+        expect(comparison.ok, `${what}: ${comparison.message}`).toBe(true);
+      }
+    });
+  }
+});
