@@ -19,10 +19,12 @@ override H: u32;            // hidden size
 override BT: u32;           // sequences per workgroup
 override BB: u32 = 4;       // sequences per work item: 1, 2 or 4
 override WG: u32 = 256;     // invocations per workgroup
+override SAVE: bool = false; // keep activations for backward in `saved`
 override RESET_AFTER: bool = true;
 override AUX_SIZE: u32 = 1; // 2·BT·H for Cho's form (r ⊙ h and z), else 1
 
 const GATES: u32 = 3u;
+const SAVED: u32 = 5u;
 
 struct RecurrentParams {
   batch: u32,          // B
@@ -30,20 +32,20 @@ struct RecurrentParams {
   step_begin: u32,     // first processing step of this chunk
   step_count: u32,     // steps in this chunk
   has_lengths: u32,    // 0: every sequence has length `steps`
-  state_offset: u32,   // element offset of this layer's [D, B, H] in h_state
-  pre_t: u32,          // element strides of pre between time steps and sequences:
-  pre_b: u32,          //   [T, B, D·3H] (time-major) or [B, T, D·3H] (batch-first)
-  out_t: u32,          // same for out, [T, B, D·H] or [B, T, D·H]
-  out_b: u32,
+  state_offset: u32,   // element offset of this layer's [D, B, H] in the state buffers
+  directions: u32,     // D
+  row_t: u32,          // row of (t, b) in pre, out and saved is t·row_t + b·row_b:
+  row_b: u32,          //   (B, 1) time-major, (1, T) batch-first
 }
 
 @group(0) @binding(0) var<uniform> params: RecurrentParams;
-@group(0) @binding(1) var<storage, read> pre: array<f32>;          // [T, B, D·3H] or [B, T, D·3H]
+@group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 3H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 3H] (W_hh transposed)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, 3H]
 @group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
-@group(0) @binding(6) var<storage, read_write> out: array<f32>;    // [T, B, D·H] or [B, T, D·H]
+@group(0) @binding(6) var<storage, read_write> out: array<f32>;    // rows × [D, H]
+@group(0) @binding(7) var<storage, read_write> saved: array<f32>;  // rows × [D, 5, H] when SAVE: r, z, n, W_hn h + b_hn (or r ⊙ h), h_prev
 
 var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 var<workgroup> aux: array<f32, AUX_SIZE>;        // Cho's form: [BT][H] of r ⊙ h, then [BT][H] of z
@@ -62,10 +64,33 @@ fn sequence_length(b: u32) -> u32 {
   return lengths[b];
 }
 
-fn pre_index(d: u32, b: u32, s: u32, j: u32) -> u32 {
+fn time_of(d: u32, b: u32, s: u32) -> u32 {
   let len = sequence_length(b);
-  let t = select(s, len - 1u - s, d == 1u);
-  return t * params.pre_t + b * params.pre_b + d * GATES * H + j;
+  return select(s, len - 1u - s, d == 1u);
+}
+
+fn pre_index(d: u32, b: u32, s: u32, j: u32) -> u32 {
+  return row_of(time_of(d, b, s), b) * params.directions * GATES * H + d * GATES * H + j;
+}
+
+fn row_of(t: u32, b: u32) -> u32 {
+  return t * params.row_t + b * params.row_b;
+}
+
+fn out_index(d: u32, t: u32, b: u32, j: u32) -> u32 {
+  return row_of(t, b) * params.directions * H + d * H + j;
+}
+
+fn saved_index(d: u32, t: u32, b: u32, slot: u32, j: u32) -> u32 {
+  return (row_of(t, b) * params.directions + d) * SAVED * H + slot * H + j;
+}
+
+// Steps past a sequence's end: output zero, and zero activations so backward's GEMMs add nothing.
+fn write_inactive(d: u32, s: u32, b: u32, j: u32) {
+  out[out_index(d, s, b, j)] = 0.0;
+  if (SAVE) {
+    for (var slot = 0u; slot < SAVED; slot++) { saved[saved_index(d, s, b, slot, j)] = 0.0; }
+  }
 }
 
 @compute @workgroup_size(WG, 1, 1)
@@ -157,7 +182,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   }
 }
 
-// PyTorch's form: all three gates are known; updates h' and out.
+// PyTorch's form: all three gates are known; updates h', out and saved.
 fn finish_after(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent: vec4<f32>) {
   let b = b0 + row;
   let h_prev = h_buf[prev_half + row * H + j];
@@ -169,7 +194,12 @@ fn finish_after(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_
   let r = sigmoid(pre[p] + recurrent.x);
   let z = sigmoid(pre[p + H] + recurrent.y);
   let n = tanh_clamped(pre[p + 2u * H] + r * recurrent.z);
-  emit(d, b, row, j, s, next_half, (1.0 - z) * n + z * h_prev);
+  if (SAVE) {
+    let at = saved_index(d, time_of(d, b, s), b, 0u, j);
+    saved[at] = r;
+    saved[at + 3u * H] = recurrent.z;   // W_hn h + b_hn
+  }
+  emit(d, b, row, j, s, next_half, z, n, h_prev);
 }
 
 // Cho's form, first half: r ⊙ h and z for unit j go to workgroup memory.
@@ -178,11 +208,17 @@ fn gates_before(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, recur
   if (s >= sequence_length(b)) { return; }
   let p = pre_index(d, b, s, j);
   let r = sigmoid(pre[p] + recurrent.x);
-  aux[row * H + j] = r * h_buf[prev_half + row * H + j];
+  let rh = r * h_buf[prev_half + row * H + j];
+  aux[row * H + j] = rh;
   aux[BT * H + row * H + j] = sigmoid(pre[p + H] + recurrent.y);
+  if (SAVE) {
+    let at = saved_index(d, time_of(d, b, s), b, 0u, j);
+    saved[at] = r;
+    saved[at + 3u * H] = rh;
+  }
 }
 
-// Cho's form, second half: n from W_hn (r ⊙ h) + b_hn; updates h' and out.
+// Cho's form, second half: n from W_hn (r ⊙ h) + b_hn; updates h', out and saved.
 fn finish_before(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent_n: f32) {
   let b = b0 + row;
   let h_prev = h_buf[prev_half + row * H + j];
@@ -192,17 +228,24 @@ fn finish_before(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next
   }
   let z = aux[BT * H + row * H + j];
   let n = tanh_clamped(pre[pre_index(d, b, s, j) + 2u * H] + recurrent_n);
-  emit(d, b, row, j, s, next_half, (1.0 - z) * n + z * h_prev);
+  emit(d, b, row, j, s, next_half, z, n, h_prev);
 }
 
 fn inactive(d: u32, b: u32, row: u32, j: u32, s: u32, next_half: u32, h_prev: f32) {
   h_buf[next_half + row * H + j] = h_prev;
-  out[s * params.out_t + b * params.out_b + d * H + j] = 0.0;
+  write_inactive(d, s, b, j);
 }
 
-fn emit(d: u32, b: u32, row: u32, j: u32, s: u32, next_half: u32, h: f32) {
-  let len = sequence_length(b);
-  let t = select(s, len - 1u - s, d == 1u);
+// h' = (1 − z) ⊙ n + z ⊙ h_prev, to workgroup memory, out and (z, n, h_prev) saved.
+fn emit(d: u32, b: u32, row: u32, j: u32, s: u32, next_half: u32, z: f32, n: f32, h_prev: f32) {
+  let t = time_of(d, b, s);
+  let h = (1.0 - z) * n + z * h_prev;
   h_buf[next_half + row * H + j] = h;
-  out[t * params.out_t + b * params.out_b + d * H + j] = h;
+  out[out_index(d, t, b, j)] = h;
+  if (SAVE) {
+    let at = saved_index(d, t, b, 0u, j);
+    saved[at + H] = z;
+    saved[at + 2u * H] = n;
+    saved[at + 4u * H] = h_prev;
+  }
 }

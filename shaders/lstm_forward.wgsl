@@ -17,8 +17,10 @@ override H: u32;            // hidden size
 override BT: u32;           // sequences per workgroup
 override BB: u32 = 4;       // sequences per work item: 1, 2 or 4
 override WG: u32 = 256;     // invocations per workgroup
+override SAVE: bool = false; // keep activations for backward in `saved`
 
 const GATES: u32 = 4u;
+const SAVED: u32 = 7u;
 
 struct RecurrentParams {
   batch: u32,          // B
@@ -26,21 +28,21 @@ struct RecurrentParams {
   step_begin: u32,     // first processing step of this chunk
   step_count: u32,     // steps in this chunk
   has_lengths: u32,    // 0: every sequence has length `steps`
-  state_offset: u32,   // element offset of this layer's [D, B, H] in h_state / c_state
-  pre_t: u32,          // element strides of pre between time steps and sequences:
-  pre_b: u32,          //   [T, B, D·4H] (time-major) or [B, T, D·4H] (batch-first)
-  out_t: u32,          // same for out, [T, B, D·H] or [B, T, D·H]
-  out_b: u32,
+  state_offset: u32,   // element offset of this layer's [D, B, H] in the state buffers
+  directions: u32,     // D
+  row_t: u32,          // row of (t, b) in pre, out and saved is t·row_t + b·row_b:
+  row_b: u32,          //   (B, 1) time-major, (1, T) batch-first
 }
 
 @group(0) @binding(0) var<uniform> params: RecurrentParams;
-@group(0) @binding(1) var<storage, read> pre: array<f32>;          // [T, B, D·4H] or [B, T, D·4H]
+@group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 4H]: X · W_ihᵀ + b_ih
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 4H] (W_hh transposed)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, 4H]
 @group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
 @group(0) @binding(6) var<storage, read_write> c_state: array<f32>; // [L·D, B, H]
-@group(0) @binding(7) var<storage, read_write> out: array<f32>;    // [T, B, D·H] or [B, T, D·H]
+@group(0) @binding(7) var<storage, read_write> out: array<f32>;    // rows × [D, H]
+@group(0) @binding(8) var<storage, read_write> saved: array<f32>;  // rows × [D, 7, H] when SAVE: i, f, g, o, c_t, c_prev, h_prev
 
 var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 var<workgroup> c_buf: array<f32, BT * H>;        // [BT][H]
@@ -58,6 +60,26 @@ fn tanh_clamped(x: f32) -> f32 {
 fn sequence_length(b: u32) -> u32 {
   if (params.has_lengths == 0u) { return params.steps; }
   return lengths[b];
+}
+
+fn row_of(t: u32, b: u32) -> u32 {
+  return t * params.row_t + b * params.row_b;
+}
+
+fn out_index(d: u32, t: u32, b: u32, j: u32) -> u32 {
+  return row_of(t, b) * params.directions * H + d * H + j;
+}
+
+fn saved_index(d: u32, t: u32, b: u32, slot: u32, j: u32) -> u32 {
+  return (row_of(t, b) * params.directions + d) * SAVED * H + slot * H + j;
+}
+
+// Steps past a sequence's end: output zero, and zero activations so backward's GEMMs add nothing.
+fn write_inactive(d: u32, s: u32, b: u32, j: u32) {
+  out[out_index(d, s, b, j)] = 0.0;
+  if (SAVE) {
+    for (var slot = 0u; slot < SAVED; slot++) { saved[saved_index(d, s, b, slot, j)] = 0.0; }
+  }
 }
 
 @compute @workgroup_size(WG, 1, 1)
@@ -120,22 +142,35 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   }
 }
 
-// Gate math for tile row `row`, unit j, processing step s: updates c, writes h' and out.
+// Gate math for tile row `row`, unit j, processing step s: updates c, writes h', out and
+// (when SAVE) the activations backward needs.
 fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent: vec4<f32>) {
   let b = b0 + row;
   let len = sequence_length(b);
   let h_prev = h_buf[prev_half + row * H + j];
   if (s >= len) {
     h_buf[next_half + row * H + j] = h_prev;
-    out[s * params.out_t + b * params.out_b + d * H + j] = 0.0;
+    write_inactive(d, s, b, j);
     return;
   }
   let t = select(s, len - 1u - s, d == 1u);
-  let p = t * params.pre_t + b * params.pre_b + d * GATES * H + j;
+  let p = row_of(t, b) * params.directions * GATES * H + d * GATES * H + j;
   let g = recurrent + vec4<f32>(pre[p], pre[p + H], pre[p + 2u * H], pre[p + 3u * H]);
-  let c = sigmoid(g.y) * c_buf[row * H + j] + sigmoid(g.x) * tanh_clamped(g.z);
-  let h = sigmoid(g.w) * tanh_clamped(c);
+  let gates = vec4<f32>(sigmoid(g.x), sigmoid(g.y), tanh_clamped(g.z), sigmoid(g.w));
+  let c_prev = c_buf[row * H + j];
+  let c = gates.y * c_prev + gates.x * gates.z;
+  let h = gates.w * tanh_clamped(c);
   c_buf[row * H + j] = c;
   h_buf[next_half + row * H + j] = h;
-  out[t * params.out_t + b * params.out_b + d * H + j] = h;
+  out[out_index(d, t, b, j)] = h;
+  if (SAVE) {
+    let at = saved_index(d, t, b, 0u, j);
+    saved[at] = gates.x;
+    saved[at + H] = gates.y;
+    saved[at + 2u * H] = gates.z;
+    saved[at + 3u * H] = gates.w;
+    saved[at + 4u * H] = c;
+    saved[at + 5u * H] = c_prev;
+    saved[at + 6u * H] = h_prev;
+  }
 }

@@ -14,9 +14,11 @@
 override H: u32;            // hidden size
 override BT: u32;           // sequences per workgroup
 override WG: u32 = 256;     // invocations per workgroup
+override SAVE: bool = false; // keep activations for backward in `saved`
 override RELU: bool = false;
 
 const BB: u32 = 4u;
+const SAVED: u32 = 2u;
 
 struct RecurrentParams {
   batch: u32,          // B
@@ -24,26 +26,46 @@ struct RecurrentParams {
   step_begin: u32,     // first processing step of this chunk
   step_count: u32,     // steps in this chunk
   has_lengths: u32,    // 0: every sequence has length `steps`
-  state_offset: u32,   // element offset of this layer's [D, B, H] in h_state
-  pre_t: u32,          // element strides of pre between time steps and sequences:
-  pre_b: u32,          //   [T, B, D·H] (time-major) or [B, T, D·H] (batch-first)
-  out_t: u32,          // same for out
-  out_b: u32,
+  state_offset: u32,   // element offset of this layer's [D, B, H] in the state buffers
+  directions: u32,     // D
+  row_t: u32,          // row of (t, b) in pre, out and saved is t·row_t + b·row_b:
+  row_b: u32,          //   (B, 1) time-major, (1, T) batch-first
 }
 
 @group(0) @binding(0) var<uniform> params: RecurrentParams;
-@group(0) @binding(1) var<storage, read> pre: array<f32>;          // [T, B, D·H] or [B, T, D·H]
+@group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, H] (W_hh transposed)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, H]
 @group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
-@group(0) @binding(6) var<storage, read_write> out: array<f32>;    // [T, B, D·H] or [B, T, D·H]
+@group(0) @binding(6) var<storage, read_write> out: array<f32>;    // rows × [D, H]
+@group(0) @binding(7) var<storage, read_write> saved: array<f32>;  // rows × [D, 2, H] when SAVE: h_t, h_prev
 
 var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 
 fn sequence_length(b: u32) -> u32 {
   if (params.has_lengths == 0u) { return params.steps; }
   return lengths[b];
+}
+
+fn row_of(t: u32, b: u32) -> u32 {
+  return t * params.row_t + b * params.row_b;
+}
+
+fn out_index(d: u32, t: u32, b: u32, j: u32) -> u32 {
+  return row_of(t, b) * params.directions * H + d * H + j;
+}
+
+fn saved_index(d: u32, t: u32, b: u32, slot: u32, j: u32) -> u32 {
+  return (row_of(t, b) * params.directions + d) * SAVED * H + slot * H + j;
+}
+
+// Steps past a sequence's end: output zero, and zero activations so backward's GEMMs add nothing.
+fn write_inactive(d: u32, s: u32, b: u32, j: u32) {
+  out[out_index(d, s, b, j)] = 0.0;
+  if (SAVE) {
+    for (var slot = 0u; slot < SAVED; slot++) { saved[saved_index(d, s, b, slot, j)] = 0.0; }
+  }
 }
 
 @compute @workgroup_size(WG, 1, 1)
@@ -94,14 +116,19 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent: f32) {
   let b = b0 + row;
   let len = sequence_length(b);
+  let h_prev = h_buf[prev_half + row * H + j];
   if (s >= len) {
-    h_buf[next_half + row * H + j] = h_buf[prev_half + row * H + j];
-    out[s * params.out_t + b * params.out_b + d * H + j] = 0.0;
+    h_buf[next_half + row * H + j] = h_prev;
+    write_inactive(d, s, b, j);
     return;
   }
   let t = select(s, len - 1u - s, d == 1u);
-  let a = pre[t * params.pre_t + b * params.pre_b + d * H + j] + recurrent;
+  let a = pre[row_of(t, b) * params.directions * H + d * H + j] + recurrent;
   let h = select(tanh(clamp(a, -15.0, 15.0)), max(a, 0.0), RELU);
   h_buf[next_half + row * H + j] = h;
-  out[t * params.out_t + b * params.out_b + d * H + j] = h;
+  out[out_index(d, t, b, j)] = h;
+  if (SAVE) {
+    saved[saved_index(d, t, b, 0u, j)] = h;
+    saved[saved_index(d, t, b, 1u, j)] = h_prev;
+  }
 }

@@ -43,8 +43,13 @@ export function forwardWorkgroupBytes(config: CellConfig, hidden: number, batchT
   return h;
 }
 
-export function forwardKernel(config: CellConfig, tile: TileShape): { shader: ShaderSource; constants: Record<string, ConstantValue> } {
-  const common = { H: tile.hidden, BT: tile.batchTile, WG: tile.workgroupSize };
+/** Activations per unit that the forward keeps for backward (see each forward shader's `saved`). */
+export function savedSlots(cell: CellConfig['cell']): number {
+  return cell === 'lstm' ? 7 : cell === 'gru' ? 5 : 2;
+}
+
+export function forwardKernel(config: CellConfig, tile: TileShape, save: boolean): { shader: ShaderSource; constants: Record<string, ConstantValue> } {
+  const common = { H: tile.hidden, BT: tile.batchTile, WG: tile.workgroupSize, SAVE: save };
   switch (config.cell) {
     case 'lstm':
       return { shader: LSTM_FORWARD_SHADER, constants: { ...common, BB: tile.batchBlock } };

@@ -32,6 +32,13 @@ export interface LayerForwardCall {
   stateOffset: number;
   /** [T, B, D·H] or [B, T, D·H] */
   output: GPUBuffer;
+  /** For backward: rows × [D, savedSlots, H] of activations; null for inference. */
+  saved: GPUBuffer | null;
+}
+
+/** Row strides (row_t, row_b): row of (t, b) = t·row_t + b·row_b in the input's layout. */
+export function rowStrides(batchFirst: boolean, steps: number, batch: number): [number, number] {
+  return batchFirst ? [1, steps] : [batch, 1];
 }
 
 export function encodeLayerForward(runtime: Runtime, call: LayerForwardCall): void {
@@ -54,8 +61,8 @@ export function encodeLayerForward(runtime: Runtime, call: LayerForwardCall): vo
     ldc: gateWidth,
   });
 
-  const [stepStride, sequenceStride] = call.batchFirst ? [1, T] : [B, 1];
-  const { shader, constants } = forwardKernel(call.config, call.schedule);
+  const [rowT, rowB] = rowStrides(call.batchFirst, T, B);
+  const { shader, constants } = forwardKernel(call.config, call.schedule, call.saved !== null);
   const buffers: Record<string, GPUBuffer> = {
     pre,
     w_hh_t: call.wHhT,
@@ -63,6 +70,7 @@ export function encodeLayerForward(runtime: Runtime, call: LayerForwardCall): vo
     lengths: call.lengths ?? runtime.placeholder(),
     h_state: call.hState,
     out: call.output,
+    saved: call.saved ?? runtime.placeholder('write'),
   };
   if (call.config.cell === 'lstm') buffers.c_state = call.cState!;
 
@@ -79,10 +87,9 @@ export function encodeLayerForward(runtime: Runtime, call: LayerForwardCall): vo
           step_count: Math.min(chunkLength, T - begin),
           has_lengths: call.lengths ? 1 : 0,
           state_offset: call.stateOffset,
-          pre_t: stepStride * gateWidth,
-          pre_b: sequenceStride * gateWidth,
-          out_t: stepStride * D * H,
-          out_b: sequenceStride * D * H,
+          directions: D,
+          row_t: rowT,
+          row_b: rowB,
         },
         workgroups: [Math.ceil(B / call.schedule.batchTile), D],
       },

@@ -170,6 +170,7 @@ export class RecurrentNetwork {
       cState: c?.buffer ?? null,
       stateOffset: layer * D * size.batch * this.hiddenSize,
       output: output.buffer,
+      saved: null,
     });
   }
 

@@ -30,7 +30,7 @@ export class Runtime {
   readonly limits: GPUSupportedLimits;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  private placeholderBuffer: GPUBuffer | null = null;
+  private readonly placeholders = new Map<'read' | 'write', GPUBuffer>();
   private readonly errors: string[] = [];
   private destroyed = false;
 
@@ -109,10 +109,17 @@ export class Runtime {
     }
   }
 
-  /** A tiny storage buffer for bindings that an override constant switches off. */
-  placeholder(): GPUBuffer {
-    this.placeholderBuffer ??= this.device.createBuffer({ label: 'unused binding', size: 16, usage: GPUBufferUsage.STORAGE });
-    return this.placeholderBuffer;
+  /**
+   * A tiny storage buffer for bindings that an override constant switches off. One per
+   * access kind: a buffer bound read-only and writable in one dispatch is invalid.
+   */
+  placeholder(access: 'read' | 'write' = 'read'): GPUBuffer {
+    let buffer = this.placeholders.get(access);
+    if (!buffer) {
+      buffer = this.device.createBuffer({ label: `unused ${access} binding`, size: 16, usage: GPUBufferUsage.STORAGE });
+      this.placeholders.set(access, buffer);
+    }
+    return buffer;
   }
 
   /** True while commands are recorded but not yet submitted. */
@@ -132,7 +139,7 @@ export class Runtime {
     this.encoder = null;
     this.pool.destroy();
     this.kernels.destroy();
-    this.placeholderBuffer?.destroy();
+    for (const buffer of this.placeholders.values()) buffer.destroy();
     if (this.ownsDevice) this.device.destroy();
   }
 
