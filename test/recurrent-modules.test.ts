@@ -85,7 +85,7 @@ describe('module arguments and device limits', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(DeviceLimitError);
-    expect((caught as Error).message).toMatch(new RegExp(`LSTM with hiddenSize ${tooBig} needs maxComputeWorkgroupStorageSize ≥ \\d+, but this device allows ${limit}`));
+    expect((caught as Error).message).toMatch(new RegExp(`LSTM forward with hiddenSize ${tooBig} needs maxComputeWorkgroupStorageSize ≥ \\d+, but this device allows ${limit}`));
   });
 
   it('rejects bad options and inputs before any GPU work', () => {

@@ -11,6 +11,8 @@ import { initialStateDict, type InitOptions, type NetworkDims } from './init.js'
 import { RecurrentParameters } from './parameters.js';
 import { chooseSchedule, type RecurrentSchedule } from './schedule.js';
 import { encodeLayerForward } from './layer-forward.js';
+import { encodeLayerBackward } from './layer-backward.js';
+import { savedSlots } from './cells.js';
 import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
 
 export interface RecurrentOptions {
@@ -42,6 +44,30 @@ export interface ForwardResult {
   h: Tensor<'f32'>;
   /** LSTM only; null otherwise. */
   c: Tensor<'f32'> | null;
+}
+
+/** Gradients arriving at a forward's results; absent ones are zero. */
+export interface BackwardSeeds {
+  output?: Tensor;
+  h?: Tensor;
+  c?: Tensor;
+}
+
+export interface BackwardResult {
+  /** dL/d input, shaped like the input. */
+  input: Tensor<'f32'>;
+  /** dL/d h0, [L·D, B, H] */
+  h0: Tensor<'f32'>;
+  /** LSTM: dL/d c0; null otherwise. */
+  c0: Tensor<'f32'> | null;
+}
+
+/** A forward that kept its activations; backward() runs BPTT once and frees them. */
+export interface TrainingPass extends ForwardResult {
+  /** Adds this pass's parameter gradients to the network's and returns the others. */
+  backward(seeds: BackwardSeeds): BackwardResult;
+  /** Frees the kept activations without running backward. */
+  release(): void;
 }
 
 export class RecurrentNetwork {
@@ -81,6 +107,30 @@ export class RecurrentNetwork {
   }
 
   forward(input: Tensor, state: ForwardState = {}): ForwardResult {
+    const pass = this.run(input, state, false);
+    return { output: pass.output, h: pass.h, c: pass.c };
+  }
+
+  /** Forward that keeps activations for one backward (BPTT over the whole input). */
+  forwardTrain(input: Tensor, state: ForwardState = {}): TrainingPass {
+    return this.run(input, state, true);
+  }
+
+  /** Gradient tensors, laid out like the parameters; each backward adds into them. */
+  get gradients() {
+    return this.parameters.gradients;
+  }
+
+  zeroGradients(): void {
+    this.parameters.zeroGradients();
+  }
+
+  /** The gradients in PyTorch's names and layout (as each parameter's .grad). */
+  gradientStateDict(): Promise<StateDict> {
+    return this.parameters.gradientStateDict();
+  }
+
+  private run(input: Tensor, state: ForwardState, training: boolean): TrainingPass {
     const { steps: T, batch: B } = this.checkInput(input);
     const H = this.hiddenSize;
     const D = this.directions;
@@ -89,7 +139,9 @@ export class RecurrentNetwork {
     if (this.config.cell === 'lstm') this.checkState('state.c0', state.c0, stateShape);
     else if (state.c0 !== undefined) throw new ArgumentError('state.c0', `nothing: only LSTM has a cell state, this is ${this.config.cell.toUpperCase()}`, describe(state.c0));
     const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
-    const schedule = chooseSchedule(this.config, { steps: T, batch: B, hidden: H, directions: D }, this.runtime.limits, this.chunkLength);
+    const shape = { steps: T, batch: B, hidden: H, directions: D };
+    const schedule = chooseSchedule(this.config, shape, this.runtime.limits, this.chunkLength);
+    const backwardSchedule = training ? chooseSchedule(this.config, shape, this.runtime.limits, this.chunkLength, 'backward') : null;
 
     // All checks done: from here on, GPU work is recorded.
     const rt = this.runtime;
@@ -98,15 +150,68 @@ export class RecurrentNetwork {
     const lengthsTensor = lengths ? Tensor.from(rt, lengths, [B], 'u32', `${this.config.cell}.lengths`) : null;
     const outShape = this.batchFirst ? [B, T, D * H] : [T, B, D * H];
 
+    const layerInputs: Tensor[] = [];
+    const saved: Tensor[] = [];
     let layerInput = input as Tensor<'f32'>;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const output = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output`);
-      this.encodeLayer(layer, layerInput, output, schedule, { steps: T, batch: B }, lengthsTensor, h, c);
-      if (layerInput !== input) layerInput.dispose();
+      const keep = training ? Tensor.empty(rt, [T * B * D * savedSlots(this.config.cell) * H], 'f32', `${this.config.cell}.l${layer}.saved`) : null;
+      this.encodeLayer(layer, layerInput, output, schedule, { steps: T, batch: B }, lengthsTensor, h, c, keep);
+      layerInputs.push(layerInput);
+      if (keep) saved.push(keep);
+      else if (layerInput !== input) layerInput.dispose();
       layerInput = output;
     }
-    lengthsTensor?.dispose();
-    return { output: layerInput, h, c };
+
+    let released = !training;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      for (const t of saved) t.dispose();
+      for (const t of layerInputs.slice(1)) t.dispose();
+      lengthsTensor?.dispose();
+    };
+    if (!training) lengthsTensor?.dispose();
+
+    const backward = (seeds: BackwardSeeds): BackwardResult => {
+      if (released) throw new ArgumentError('backward', 'one call per training pass', 'a second call, or a call after release()');
+      if (seeds.output !== undefined) this.checkState('seeds.output', seeds.output, outShape);
+      this.checkState('seeds.h', seeds.h, stateShape);
+      if (seeds.c !== undefined) this.checkState('seeds.c', seeds.c, stateShape);
+      const dh = initialState(rt, seeds.h, stateShape, `${this.config.cell}.dh`);
+      const dc = this.config.cell === 'lstm' ? initialState(rt, seeds.c, stateShape, `${this.config.cell}.dc`) : null;
+      let dOutput: Tensor = seeds.output ?? Tensor.zeros(rt, outShape, 'f32', `${this.config.cell}.d_output`);
+      const gradients = this.parameters.gradients;
+      for (let layer = this.numLayers - 1; layer >= 0; layer--) {
+        const layerInput = layerInputs[layer]!;
+        const dInput = Tensor.empty(rt, layerInput.shape, 'f32', `${this.config.cell}.l${layer}.d_input`);
+        const params = this.parameters.layers[layer]!;
+        const grads = gradients[layer]!;
+        encodeLayerBackward(rt, {
+          config: this.config,
+          shape,
+          schedule: backwardSchedule!,
+          batchFirst: this.batchFirst,
+          input: layerInput.buffer,
+          inputSize: layer === 0 ? this.inputSize : D * H,
+          wIh: params.wIh.buffer,
+          wHhT: params.wHhT.buffer,
+          lengths: lengthsTensor?.buffer ?? null,
+          saved: saved[layer]!.buffer,
+          dOutput: dOutput.buffer,
+          dhState: dh.buffer,
+          dcState: dc?.buffer ?? null,
+          stateOffset: layer * D * B * H,
+          grads: { wIh: grads.wIh.buffer, wHhT: grads.wHhT.buffer, bIh: grads.bIh?.buffer ?? null, bHh: grads.bHh?.buffer ?? null },
+          dInput: dInput.buffer,
+        });
+        if (dOutput !== seeds.output) dOutput.dispose();
+        dOutput = dInput;
+      }
+      release();
+      return { input: dOutput as Tensor<'f32'>, h0: dh, c0: dc };
+    };
+    return { output: layerInput, h, c, backward, release };
   }
 
   /** A stateful stream: each call continues from where the previous one ended. */
@@ -151,6 +256,7 @@ export class RecurrentNetwork {
     lengths: Tensor | null,
     h: Tensor,
     c: Tensor | null,
+    saved: Tensor | null,
   ): void {
     const params = this.parameters.layers[layer]!;
     const D = this.directions;
@@ -170,7 +276,7 @@ export class RecurrentNetwork {
       cState: c?.buffer ?? null,
       stateOffset: layer * D * size.batch * this.hiddenSize,
       output: output.buffer,
-      saved: null,
+      saved: saved?.buffer ?? null,
     });
   }
 

@@ -22,7 +22,9 @@ export interface LayerParameters {
 }
 
 export class RecurrentParameters {
-  readonly layers: LayerParameters[] = [];
+  readonly layers: LayerParameters[];
+  /** Gradients, laid out like `layers`; created zero on first use. */
+  private gradientLayers: LayerParameters[] | null = null;
   /** [D·G·H] zeros, bound as b_hh when the network has no bias. */
   private zeroBias: Tensor | null = null;
 
@@ -32,20 +34,47 @@ export class RecurrentParameters {
     private readonly dims: NetworkDims,
     initial: StateDict,
   ) {
-    const G = gatesOf(config.cell);
-    const { hiddenSize: H, directions: D } = dims;
-    for (let layer = 0; layer < dims.numLayers; layer++) {
-      const inputSize = layer === 0 ? dims.inputSize : D * H;
-      const prefix = `${config.cell}.l${layer}`;
-      this.layers.push({
-        wIh: Tensor.empty(runtime, [D * G * H, inputSize], 'f32', `${prefix}.weight_ih`),
-        wHhT: Tensor.empty(runtime, [D, H, G * H], 'f32', `${prefix}.weight_hh_t`),
-        bIh: dims.bias ? Tensor.empty(runtime, [D * G * H], 'f32', `${prefix}.bias_ih`) : null,
-        bHh: dims.bias ? Tensor.empty(runtime, [D * G * H], 'f32', `${prefix}.bias_hh`) : null,
+    this.layers = this.allocate('');
+    if (!dims.bias) this.zeroBias = Tensor.zeros(runtime, [dims.directions * gatesOf(config.cell) * dims.hiddenSize], 'f32', `${config.cell}.no_bias`);
+    this.load(initial);
+  }
+
+  private allocate(suffix: string, zero = false): LayerParameters[] {
+    const G = gatesOf(this.config.cell);
+    const { hiddenSize: H, directions: D } = this.dims;
+    const make = zero ? Tensor.zeros : Tensor.empty;
+    const layers: LayerParameters[] = [];
+    for (let layer = 0; layer < this.dims.numLayers; layer++) {
+      const inputSize = layer === 0 ? this.dims.inputSize : D * H;
+      const prefix = `${this.config.cell}.l${layer}`;
+      layers.push({
+        wIh: make(this.runtime, [D * G * H, inputSize], 'f32', `${prefix}.weight_ih${suffix}`),
+        wHhT: make(this.runtime, [D, H, G * H], 'f32', `${prefix}.weight_hh_t${suffix}`),
+        bIh: this.dims.bias ? make(this.runtime, [D * G * H], 'f32', `${prefix}.bias_ih${suffix}`) : null,
+        bHh: this.dims.bias ? make(this.runtime, [D * G * H], 'f32', `${prefix}.bias_hh${suffix}`) : null,
       });
     }
-    if (!dims.bias) this.zeroBias = Tensor.zeros(runtime, [D * G * H], 'f32', `${config.cell}.no_bias`);
-    this.load(initial);
+    return layers;
+  }
+
+  /** Gradient tensors, laid out like the parameters; backward adds into them. */
+  get gradients(): LayerParameters[] {
+    this.gradientLayers ??= this.allocate('.grad', true);
+    return this.gradientLayers;
+  }
+
+  /** Sets every gradient to zero. */
+  zeroGradients(): void {
+    if (!this.gradientLayers) return;
+    const encoder = this.runtime.commandEncoder();
+    for (const layer of this.gradientLayers) {
+      for (const t of [layer.wIh, layer.wHhT, layer.bIh, layer.bHh]) if (t) encoder.clearBuffer(t.buffer, 0, t.byteLength);
+    }
+  }
+
+  /** The gradients in PyTorch's layout and names (as parameter.grad of the torch module). */
+  gradientStateDict(): Promise<StateDict> {
+    return this.toStateDict(this.gradients);
   }
 
   /** b_hh to bind for a layer: its bias, or zeros. */
@@ -98,12 +127,16 @@ export class RecurrentParameters {
   }
 
   /** PyTorch's state_dict: names, shapes and gate orders as torch.nn.LSTM / GRU / RNN. */
-  async stateDict(): Promise<StateDict> {
+  stateDict(): Promise<StateDict> {
+    return this.toStateDict(this.layers);
+  }
+
+  private async toStateDict(layers: LayerParameters[]): Promise<StateDict> {
     const G = gatesOf(this.config.cell);
     const { hiddenSize: H, directions: D } = this.dims;
     const dict: StateDict = {};
     const shapes = new Map(parameterShapes(this.config, this.dims));
-    for (const [layer, params] of this.layers.entries()) {
+    for (const [layer, params] of layers.entries()) {
       const wIh = await params.wIh.read();
       const wHhT = await params.wHhT.read();
       const bIh = params.bIh ? await params.bIh.read() : null;
@@ -129,7 +162,7 @@ export class RecurrentParameters {
   }
 
   dispose(): void {
-    for (const params of this.layers) {
+    for (const params of [...this.layers, ...(this.gradientLayers ?? [])]) {
       for (const t of [params.wIh, params.wHhT, params.bIh, params.bHh]) t?.dispose();
     }
     this.zeroBias?.dispose();

@@ -3,7 +3,7 @@
  * workgroup size and chunk length, from the shape and the device's limits.
  */
 import { DeviceLimitError } from '../errors.js';
-import { forwardWorkgroupBytes, gatesOf, type CellConfig, type TileShape } from './cells.js';
+import { backwardWorkgroupBytes, forwardWorkgroupBytes, gatesOf, type CellConfig, type TileShape } from './cells.js';
 
 export interface RecurrentShape {
   steps: number;
@@ -22,19 +22,26 @@ const CHUNK_BUDGET = 2 ** 25;
 /** Largest batch tile: past this, more workgroups beat more reuse per workgroup. */
 const MAX_BATCH_TILE = 16;
 
-export function chooseSchedule(config: CellConfig, shape: RecurrentShape, limits: GPUSupportedLimits, chunkLength?: number): RecurrentSchedule {
+export function chooseSchedule(
+  config: CellConfig,
+  shape: RecurrentShape,
+  limits: GPUSupportedLimits,
+  chunkLength?: number,
+  pass: 'forward' | 'backward' = 'forward',
+): RecurrentSchedule {
   const { hidden: H, batch: B, steps: T } = shape;
   const storage = limits.maxComputeWorkgroupStorageSize;
-  const oneSequence = forwardWorkgroupBytes(config, H, 1);
+  const workgroupBytes = pass === 'forward' ? forwardWorkgroupBytes : backwardWorkgroupBytes;
+  const oneSequence = workgroupBytes(config, H, 1);
   if (oneSequence > storage) {
-    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', oneSequence, storage, `${config.cell.toUpperCase()} with hiddenSize ${H}`);
+    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', oneSequence, storage, `${config.cell.toUpperCase()} ${pass} with hiddenSize ${H}`);
   }
   let batchTile = Math.max(1, Math.min(B, MAX_BATCH_TILE));
-  while (forwardWorkgroupBytes(config, H, batchTile) > storage) batchTile--;
+  while (workgroupBytes(config, H, batchTile) > storage) batchTile--;
   // Keep at least two workgroups busy when the batch allows it.
   if (Math.ceil(B / batchTile) * shape.directions < 2 && B > 1) batchTile = Math.min(batchTile, Math.ceil(B / 2));
   const batchBlock = config.cell === 'rnn' ? 4 : batchTile >= 4 ? 4 : batchTile >= 2 ? 2 : 1;
-  const items = H * Math.ceil(batchTile / batchBlock);
+  const items = pass === 'forward' ? H * Math.ceil(batchTile / batchBlock) : H * batchTile;
   const maxInvocations = Math.min(256, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   const workgroupSize = Math.min(maxInvocations, Math.max(32, Math.ceil(items / 32) * 32));
 

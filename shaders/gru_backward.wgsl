@@ -1,0 +1,167 @@
+// Persistent GRU backward (BPTT) over one chunk of time steps, in reverse, in either form.
+//
+// From the saved activations (r, z, n, e, h_prev; e = W_hn h + b_hn, or r ⊙ h in Cho's
+// form) and dL/d out, for each step, with dh = d_out[t] + dh_carry:
+//   dn_pre = dh · (1−z) · (1−n²)      d_z = dh · (h_prev − n) · z(1−z)      direct = dh · z
+//   RESET_AFTER:  d_r = dn_pre · e · r(1−r)
+//                 d_gates   (of X·W_ihᵀ + b_ih)  = (d_r, d_z, dn_pre)
+//                 d_gates_h (of W_hh·h + b_hh)   = (d_r, d_z, dn_pre · r)
+//                 dh_carry ← W_hhᵀ · d_gates_h + direct
+//   Cho's form:   d(r ⊙ h) = W_hnᵀ · dn_pre      d_r = d(r ⊙ h) · h_prev · r(1−r)
+//                 d_gates = (d_r, d_z, dn_pre), which is also the gradient of the recurrent
+//                 pre-activations (W_hn multiplies r ⊙ h there)
+//                 dh_carry ← W_hrᵀ · d_r + W_hzᵀ · d_z + d(r ⊙ h) · r + direct
+//
+// Dispatch: (ceil(B / BT), D, 1). Workgroup (x, d) owns sequences [x·BT, x·BT + BT) of
+// direction d for processing steps step_begin + step_count − 1 down to step_begin; dh and
+// the step's gate gradients stay in workgroup memory. Steps past a sequence's end pass dh
+// through unchanged and write zero gate gradients.
+
+override H: u32;            // hidden size
+override BT: u32;           // sequences per workgroup
+override WG: u32 = 256;     // invocations per workgroup
+override RESET_AFTER: bool = true;
+
+const GATES: u32 = 3u;
+const SAVED: u32 = 5u;
+
+struct RecurrentParams {
+  batch: u32,          // B
+  steps: u32,          // T
+  step_begin: u32,     // lowest processing step of this chunk
+  step_count: u32,     // steps in this chunk
+  has_lengths: u32,    // 0: every sequence has length `steps`
+  state_offset: u32,   // element offset of this layer's [D, B, H] in dh_state
+  directions: u32,     // D
+  row_t: u32,          // row of (t, b) is t·row_t + b·row_b: (B, 1) time-major, (1, T) batch-first
+  row_b: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: RecurrentParams;
+@group(0) @binding(1) var<storage, read> saved: array<f32>;          // rows × [D, 5, H]: r, z, n, e, h_prev
+@group(0) @binding(2) var<storage, read> d_out: array<f32>;          // rows × [D, H]: dL/d output
+@group(0) @binding(3) var<storage, read> w_hh_t: array<f32>;         // [D, H, 3H] (W_hh transposed)
+@group(0) @binding(4) var<storage, read> lengths: array<u32>;        // [B]
+@group(0) @binding(5) var<storage, read_write> dh_state: array<f32>; // [L·D, B, H]; in: dL/dh after chunk, out: before
+@group(0) @binding(6) var<storage, read_write> d_gates: array<f32>;  // rows × [D, 3H]: of X·W_ihᵀ + b_ih
+@group(0) @binding(7) var<storage, read_write> d_gates_h: array<f32>; // rows × [D, 3H]: of W_hh·h + b_hh (RESET_AFTER only)
+
+var<workgroup> dg_buf: array<f32, BT * GATES * H>;   // [BT][3H], recurrent-side gate gradients
+var<workgroup> dh_buf: array<f32, BT * H>;           // [BT][H], dL/dh from later steps
+var<workgroup> direct: array<f32, BT * H>;           // [BT][H], dh reaching h_prev without W_hh
+
+fn sequence_length(b: u32) -> u32 {
+  if (params.has_lengths == 0u) { return params.steps; }
+  return lengths[b];
+}
+
+fn row_of(t: u32, b: u32) -> u32 {
+  return t * params.row_t + b * params.row_b;
+}
+
+fn time_of(d: u32, b: u32, s: u32) -> u32 {
+  let len = sequence_length(b);
+  return select(s, len - 1u - s, d == 1u);
+}
+
+@compute @workgroup_size(WG, 1, 1)
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let d = group.y;
+  let b0 = group.x * BT;
+  let tile = min(BT, params.batch - b0);
+  let state_base = params.state_offset + (d * params.batch + b0) * H;
+  let D = params.directions;
+  let w_base = d * H * GATES * H;
+
+  for (var i = lid; i < tile * H; i += WG) {
+    dh_buf[i] = dh_state[state_base + i];
+  }
+  workgroupBarrier();
+
+  for (var ls = params.step_count; ls > 0u; ls--) {
+    let s = params.step_begin + ls - 1u;
+
+    // Phase A: z and n gradients (and r in PyTorch's form), per (row, unit j).
+    for (var item = lid; item < tile * H; item += WG) {
+      let row = item / H;
+      let j = item % H;
+      let b = b0 + row;
+      if (s >= sequence_length(b)) {
+        let zero_at = (row_of(s, b) * D + d) * GATES * H + j;
+        for (var g = 0u; g < GATES; g++) {
+          d_gates[zero_at + g * H] = 0.0;
+          if (RESET_AFTER) { d_gates_h[zero_at + g * H] = 0.0; }
+          dg_buf[row * GATES * H + g * H + j] = 0.0;
+        }
+        continue;
+      }
+      let r_row = row_of(time_of(d, b, s), b);
+      let at = (r_row * D + d) * SAVED * H + j;
+      let r = saved[at];
+      let z = saved[at + H];
+      let n = saved[at + 2u * H];
+      let e = saved[at + 3u * H];
+      let h_prev = saved[at + 4u * H];
+      let dh = d_out[(r_row * D + d) * H + j] + dh_buf[row * H + j];
+      let dn_pre = dh * (1.0 - z) * (1.0 - n * n);
+      let dz = dh * (h_prev - n) * z * (1.0 - z);
+      direct[row * H + j] = dh * z;
+      let out_at = (r_row * D + d) * GATES * H + j;
+      d_gates[out_at + H] = dz;
+      d_gates[out_at + 2u * H] = dn_pre;
+      dg_buf[row * GATES * H + H + j] = dz;
+      if (RESET_AFTER) {
+        let dr = dn_pre * e * r * (1.0 - r);
+        d_gates[out_at] = dr;
+        d_gates_h[out_at] = dr;
+        d_gates_h[out_at + H] = dz;
+        d_gates_h[out_at + 2u * H] = dn_pre * r;
+        dg_buf[row * GATES * H + j] = dr;
+        dg_buf[row * GATES * H + 2u * H + j] = dn_pre * r;
+      } else {
+        dg_buf[row * GATES * H + 2u * H + j] = dn_pre;
+      }
+    }
+    workgroupBarrier();
+
+    if (!RESET_AFTER) {
+      // Cho's form: d(r ⊙ h) = W_hnᵀ · dn_pre needs every unit's dn_pre; then d_r.
+      for (var item = lid; item < tile * H; item += WG) {
+        let row = item / H;
+        let k = item % H;
+        let b = b0 + row;
+        if (s >= sequence_length(b)) { continue; }
+        var d_rh = 0.0;
+        for (var j = 0u; j < H; j++) {
+          d_rh = fma(w_hh_t[w_base + k * GATES * H + 2u * H + j], dg_buf[row * GATES * H + 2u * H + j], d_rh);
+        }
+        let r_row = row_of(time_of(d, b, s), b);
+        let at = (r_row * D + d) * SAVED * H + k;
+        let r = saved[at];
+        let dr = d_rh * saved[at + 4u * H] * r * (1.0 - r);
+        d_gates[(r_row * D + d) * GATES * H + k] = dr;
+        dg_buf[row * GATES * H + k] = dr;
+        direct[row * H + k] += d_rh * r;
+      }
+      workgroupBarrier();
+    }
+
+    // dh_carry = W_hhᵀ · (recurrent gate gradients) + direct; Cho's n block went through r ⊙ h.
+    let rows_used = select(2u * H, GATES * H, RESET_AFTER);
+    for (var item = lid; item < tile * H; item += WG) {
+      let row = item / H;
+      let k = item % H;
+      if (s >= sequence_length(b0 + row)) { continue; }
+      var acc = direct[row * H + k];
+      for (var r = 0u; r < rows_used; r++) {
+        acc = fma(w_hh_t[w_base + k * GATES * H + r], dg_buf[row * GATES * H + r], acc);
+      }
+      dh_buf[row * H + k] = acc;
+    }
+    workgroupBarrier();
+  }
+
+  for (var i = lid; i < tile * H; i += WG) {
+    dh_state[state_base + i] = dh_buf[i];
+  }
+}
