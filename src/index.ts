@@ -18,10 +18,18 @@ export { ArgumentError, DeviceLimitError } from './errors.js';
 export { gemm, encodeGemm, chooseGemmTiling, GEMM_SHADER, type GemmOptions, type GemmCall, type GemmTiling } from './ops/gemm.js';
 export { sumColumns, encodeColumnReduce, REDUCE_COLUMNS_SHADER, type SumColumnsOptions, type ColumnReduceCall } from './ops/reduce.js';
 export * as reference from './reference/index.js';
-export { LSTM, GRU, RNN, RecurrentNetwork, RecurrentStream, type RecurrentOptions, type LSTMOptions, type GRUOptions, type RNNOptions, type ForwardState, type ForwardResult } from './recurrent/network.js';
+export { LSTM, GRU, RNN, RecurrentNetwork, RecurrentStream, type RecurrentOptions, type LSTMOptions, type GRUOptions, type RNNOptions, type ForwardState, type ForwardResult, type TrainingPass, type BackwardSeeds, type BackwardResult } from './recurrent/network.js';
 export { chooseSchedule, type RecurrentSchedule, type RecurrentShape } from './recurrent/schedule.js';
 export { initialStateDict, parameterShapes, type InitOptions } from './recurrent/init.js';
-export { LSTM_FORWARD_SHADER, GRU_FORWARD_SHADER, RNN_FORWARD_SHADER, type CellConfig } from './recurrent/cells.js';
+export {
+  LSTM_FORWARD_SHADER,
+  GRU_FORWARD_SHADER,
+  RNN_FORWARD_SHADER,
+  LSTM_BACKWARD_SHADER,
+  GRU_BACKWARD_SHADER,
+  RNN_BACKWARD_SHADER,
+  type CellConfig,
+} from './recurrent/cells.js';
 export { randomGenerator, normalGenerator, randomArray } from './util/random.js';
 export type { StateDict, CellType, Nonlinearity } from './reference/recurrent.js';
 export { encodeSafetensors, decodeSafetensors, withoutPrefix, type SafetensorsFile } from './io/safetensors.js';

@@ -1,16 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { GEMM_SHADER, GRU_FORWARD_SHADER, LSTM_FORWARD_SHADER, REDUCE_COLUMNS_SHADER, RNN_FORWARD_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
+import { GEMM_SHADER, GRU_BACKWARD_SHADER, GRU_FORWARD_SHADER, LSTM_BACKWARD_SHADER, LSTM_FORWARD_SHADER, REDUCE_COLUMNS_SHADER, RNN_BACKWARD_SHADER, RNN_FORWARD_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
 import { useRuntime } from './helpers.js';
 
 /** Every shader the library ships, as its modules import them. */
-const SHADERS: readonly ShaderSource[] = [GEMM_SHADER, REDUCE_COLUMNS_SHADER, LSTM_FORWARD_SHADER, GRU_FORWARD_SHADER, RNN_FORWARD_SHADER];
+const SHADERS: readonly ShaderSource[] = [
+  GEMM_SHADER,
+  REDUCE_COLUMNS_SHADER,
+  LSTM_FORWARD_SHADER,
+  GRU_FORWARD_SHADER,
+  RNN_FORWARD_SHADER,
+  LSTM_BACKWARD_SHADER,
+  GRU_BACKWARD_SHADER,
+  RNN_BACKWARD_SHADER,
+];
 
 /** Constants that overrides without defaults need before a pipeline can be made. */
 const REQUIRED_CONSTANTS: Record<string, Record<string, number>> = {
   lstm_forward: { H: 8, BT: 2 },
   gru_forward: { H: 8, BT: 2 },
   rnn_forward: { H: 8, BT: 2 },
+  lstm_backward: { H: 8, BT: 2 },
+  gru_backward: { H: 8, BT: 2 },
+  rnn_backward: { H: 8, BT: 2 },
 };
 
 /**
