@@ -33,3 +33,6 @@ export {
 export { randomGenerator, normalGenerator, randomArray } from './util/random.js';
 export type { StateDict, CellType, Nonlinearity } from './reference/recurrent.js';
 export { encodeSafetensors, decodeSafetensors, withoutPrefix, type SafetensorsFile } from './io/safetensors.js';
+export { SGD, Adam, AdamW, Adagrad, Optimizer, OPTIMIZER_SHADER, type SGDOptions, type AdamOptions, type AdagradOptions, type LearningRateSchedule } from './train/optimizers.js';
+export { gradientNorm, squaredGradientNorm, clipGradientNorm, clipGradientValue, SQUARED_NORM_SHADER, GRADIENT_CLIP_SHADER } from './train/gradients.js';
+export type { Parameter, HasParameters } from './train/parameter.js';

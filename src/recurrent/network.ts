@@ -13,6 +13,7 @@ import { chooseSchedule, type RecurrentSchedule } from './schedule.js';
 import { encodeLayerForward } from './layer-forward.js';
 import { encodeLayerBackward } from './layer-backward.js';
 import { savedSlots } from './cells.js';
+import type { Parameter } from '../train/parameter.js';
 import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
 
 export interface RecurrentOptions {
@@ -78,7 +79,8 @@ export class RecurrentNetwork {
   readonly batchFirst: boolean;
   readonly bidirectional: boolean;
   readonly chunkLength: number | undefined;
-  readonly parameters: RecurrentParameters;
+  /** The weights on the GPU, and their gradients. */
+  readonly weights: RecurrentParameters;
 
   constructor(
     readonly runtime: Runtime,
@@ -95,7 +97,7 @@ export class RecurrentNetwork {
     this.chunkLength = options.chunkLength === undefined ? undefined : checkInteger('options.chunkLength', options.chunkLength, 1);
     // Fails early, naming the limit, when the device cannot hold this hidden size.
     chooseSchedule(config, { steps: 1, batch: 1, hidden: this.hiddenSize, directions: this.directions }, runtime.limits);
-    this.parameters = new RecurrentParameters(runtime, config, this.dims, initialStateDict(config, this.dims, options.init));
+    this.weights = new RecurrentParameters(runtime, config, this.dims, initialStateDict(config, this.dims, options.init));
   }
 
   get directions(): number {
@@ -116,18 +118,32 @@ export class RecurrentNetwork {
     return this.run(input, state, true);
   }
 
-  /** Gradient tensors, laid out like the parameters; each backward adds into them. */
-  get gradients() {
-    return this.parameters.gradients;
+  /**
+   * Trainable tensors in the engine's layout: per layer, W_ih and biases of both directions
+   * stacked, and W_hh transposed. stateDict() gives PyTorch's layout.
+   */
+  parameters(): Parameter[] {
+    const grads = this.weights.gradients;
+    return this.weights.layers.flatMap((layer, l) => {
+      const g = grads[l]!;
+      const list: Parameter[] = [
+        { name: `${this.config.cell}.l${l}.weight_ih`, value: layer.wIh, grad: g.wIh },
+        { name: `${this.config.cell}.l${l}.weight_hh_t`, value: layer.wHhT, grad: g.wHhT },
+      ];
+      if (layer.bIh && layer.bHh) {
+        list.push({ name: `${this.config.cell}.l${l}.bias_ih`, value: layer.bIh, grad: g.bIh! }, { name: `${this.config.cell}.l${l}.bias_hh`, value: layer.bHh, grad: g.bHh! });
+      }
+      return list;
+    });
   }
 
   zeroGradients(): void {
-    this.parameters.zeroGradients();
+    this.weights.zeroGradients();
   }
 
   /** The gradients in PyTorch's names and layout (as each parameter's .grad). */
   gradientStateDict(): Promise<StateDict> {
-    return this.parameters.gradientStateDict();
+    return this.weights.gradientStateDict();
   }
 
   private run(input: Tensor, state: ForwardState, training: boolean): TrainingPass {
@@ -181,11 +197,11 @@ export class RecurrentNetwork {
       const dh = initialState(rt, seeds.h, stateShape, `${this.config.cell}.dh`);
       const dc = this.config.cell === 'lstm' ? initialState(rt, seeds.c, stateShape, `${this.config.cell}.dc`) : null;
       let dOutput: Tensor = seeds.output ?? Tensor.zeros(rt, outShape, 'f32', `${this.config.cell}.d_output`);
-      const gradients = this.parameters.gradients;
+      const gradients = this.weights.gradients;
       for (let layer = this.numLayers - 1; layer >= 0; layer--) {
         const layerInput = layerInputs[layer]!;
         const dInput = Tensor.empty(rt, layerInput.shape, 'f32', `${this.config.cell}.l${layer}.d_input`);
-        const params = this.parameters.layers[layer]!;
+        const params = this.weights.layers[layer]!;
         const grads = gradients[layer]!;
         encodeLayerBackward(rt, {
           config: this.config,
@@ -223,11 +239,11 @@ export class RecurrentNetwork {
   }
 
   stateDict(): Promise<StateDict> {
-    return this.parameters.stateDict();
+    return this.weights.stateDict();
   }
 
   loadStateDict(dict: StateDict): void {
-    this.parameters.load(dict);
+    this.weights.load(dict);
   }
 
   /** The weights as a safetensors file, readable by safetensors.torch.load_file. */
@@ -240,11 +256,11 @@ export class RecurrentNetwork {
    * state_dict. `prefix` selects a submodule's entries, e.g. 'encoder.'.
    */
   loadSafetensors(bytes: Uint8Array, prefix = ''): void {
-    this.parameters.load(withoutPrefix(decodeSafetensors(bytes).tensors, prefix));
+    this.weights.load(withoutPrefix(decodeSafetensors(bytes).tensors, prefix));
   }
 
   dispose(): void {
-    this.parameters.dispose();
+    this.weights.dispose();
   }
 
   private encodeLayer(
@@ -258,7 +274,7 @@ export class RecurrentNetwork {
     c: Tensor | null,
     saved: Tensor | null,
   ): void {
-    const params = this.parameters.layers[layer]!;
+    const params = this.weights.layers[layer]!;
     const D = this.directions;
     encodeLayerForward(this.runtime, {
       config: this.config,
@@ -270,7 +286,7 @@ export class RecurrentNetwork {
       wIh: params.wIh.buffer,
       bIh: params.bIh?.buffer ?? null,
       wHhT: params.wHhT.buffer,
-      bHh: this.parameters.recurrentBias(layer).buffer,
+      bHh: this.weights.recurrentBias(layer).buffer,
       lengths: lengths?.buffer ?? null,
       hState: h.buffer,
       cState: c?.buffer ?? null,

@@ -26,6 +26,11 @@ export interface Golden {
 
 const DIR = new URL('../golden/', import.meta.url);
 
+/** The optimizer trajectories made by test/golden/make_optimizer_golden.py. */
+export function loadOptimizerGolden(): { tensors: StateDict; metadata: Record<string, string> } {
+  return decodeSafetensors(new Uint8Array(readFileSync(new URL('optimizers/optimizers.safetensors', DIR))));
+}
+
 export function loadGoldens(): Golden[] {
   return readdirSync(DIR)
     .filter((f) => f.endsWith('.safetensors'))
