@@ -36,3 +36,7 @@ export { encodeSafetensors, decodeSafetensors, withoutPrefix, type SafetensorsFi
 export { SGD, Adam, AdamW, Adagrad, Optimizer, OPTIMIZER_SHADER, type SGDOptions, type AdamOptions, type AdagradOptions, type LearningRateSchedule } from './train/optimizers.js';
 export { gradientNorm, squaredGradientNorm, clipGradientNorm, clipGradientValue, SQUARED_NORM_SHADER, GRADIENT_CLIP_SHADER } from './train/gradients.js';
 export type { Parameter, HasParameters } from './train/parameter.js';
+export { Tape, type TapeNode } from './autograd/tape.js';
+export { Linear, type LinearOptions } from './layers/linear.js';
+export { softmaxCrossEntropy, CROSS_ENTROPY_SHADER, type CrossEntropyOptions, type CrossEntropyResult } from './layers/cross-entropy.js';
+export { encodeAxpy, encodeDropout, ELEMENTWISE_SHADER, type DropoutMask } from './ops/elementwise.js';

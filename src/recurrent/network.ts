@@ -14,6 +14,8 @@ import { encodeLayerForward } from './layer-forward.js';
 import { encodeLayerBackward } from './layer-backward.js';
 import { savedSlots } from './cells.js';
 import type { Parameter } from '../train/parameter.js';
+import type { Tape } from '../autograd/tape.js';
+import { encodeDropout, type DropoutMask } from '../ops/elementwise.js';
 import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
 
 export interface RecurrentOptions {
@@ -27,6 +29,12 @@ export interface RecurrentOptions {
   init?: InitOptions;
   /** Time steps per dispatch; chosen from the shape and device when absent. */
   chunkLength?: number;
+  /** Dropout probability on the outputs of every layer but the last, when training. */
+  dropout?: number;
+  /** Use one dropout mask for every time step (variational dropout, Gal & Ghahramani). */
+  variationalDropout?: boolean;
+  /** Seeds the dropout masks; each training forward draws new ones from it. */
+  dropoutSeed?: number;
 }
 
 export interface ForwardState {
@@ -36,6 +44,8 @@ export interface ForwardState {
   c0?: Tensor;
   /** Per-sequence lengths, each in 1..T (PyTorch packed-sequence semantics). */
   lengths?: readonly number[];
+  /** Record on this tape: the forward keeps activations and backward runs from tape.backward(). */
+  tape?: Tape;
 }
 
 export interface ForwardResult {
@@ -79,6 +89,11 @@ export class RecurrentNetwork {
   readonly batchFirst: boolean;
   readonly bidirectional: boolean;
   readonly chunkLength: number | undefined;
+  readonly dropout: number;
+  readonly variationalDropout: boolean;
+  private readonly dropoutSeed: number;
+  /** Training forwards so far: each draws new dropout masks. */
+  private dropoutCalls = 0;
   /** The weights on the GPU, and their gradients. */
   readonly weights: RecurrentParameters;
 
@@ -95,6 +110,10 @@ export class RecurrentNetwork {
     this.batchFirst = checkBoolean('options.batchFirst', options.batchFirst ?? false);
     this.bidirectional = checkBoolean('options.bidirectional', options.bidirectional ?? false);
     this.chunkLength = options.chunkLength === undefined ? undefined : checkInteger('options.chunkLength', options.chunkLength, 1);
+    this.dropout = options.dropout ?? 0;
+    if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout < 1)) throw new ArgumentError('options.dropout', 'a probability in [0, 1)', describe(options.dropout));
+    this.variationalDropout = checkBoolean('options.variationalDropout', options.variationalDropout ?? false);
+    this.dropoutSeed = checkInteger('options.dropoutSeed', options.dropoutSeed ?? 0, 0, 0xffffffff);
     // Fails early, naming the limit, when the device cannot hold this hidden size.
     chooseSchedule(config, { steps: 1, batch: 1, hidden: this.hiddenSize, directions: this.directions }, runtime.limits);
     this.weights = new RecurrentParameters(runtime, config, this.dims, initialStateDict(config, this.dims, options.init));
@@ -109,7 +128,18 @@ export class RecurrentNetwork {
   }
 
   forward(input: Tensor, state: ForwardState = {}): ForwardResult {
-    const pass = this.run(input, state, false);
+    const tape = state.tape;
+    const pass = this.run(input, state, tape !== undefined);
+    tape?.record({
+      label: this.config.cell,
+      inputs: [input, state.h0, state.c0],
+      outputs: [pass.output, pass.h, pass.c],
+      backward: ([output, h, c]) => {
+        const grads = pass.backward({ ...(output ? { output } : {}), ...(h ? { h } : {}), ...(c ? { c } : {}) });
+        return [grads.input, grads.h0, grads.c0];
+      },
+      release: pass.release,
+    });
     return { output: pass.output, h: pass.h, c: pass.c };
   }
 
@@ -168,14 +198,21 @@ export class RecurrentNetwork {
 
     const layerInputs: Tensor[] = [];
     const saved: Tensor[] = [];
+    const masks = training && this.dropout > 0 ? this.dropoutMasks(T, B) : null;
     let layerInput = input as Tensor<'f32'>;
     for (let layer = 0; layer < this.numLayers; layer++) {
-      const output = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output`);
+      let output = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output`);
       const keep = training ? Tensor.empty(rt, [T * B * D * savedSlots(this.config.cell) * H], 'f32', `${this.config.cell}.l${layer}.saved`) : null;
       this.encodeLayer(layer, layerInput, output, schedule, { steps: T, batch: B }, lengthsTensor, h, c, keep);
       layerInputs.push(layerInput);
       if (keep) saved.push(keep);
       else if (layerInput !== input) layerInput.dispose();
+      if (masks && layer < this.numLayers - 1) {
+        const dropped = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.dropout`);
+        encodeDropout(rt, output.buffer, dropped.buffer, output.size, masks[layer]!);
+        output.dispose();
+        output = dropped;
+      }
       layerInput = output;
     }
 
@@ -223,6 +260,13 @@ export class RecurrentNetwork {
         });
         if (dOutput !== seeds.output) dOutput.dispose();
         dOutput = dInput;
+        if (masks && layer > 0) {
+          // The layer below fed this one through dropout: the same mask applies to its gradient.
+          const undropped = Tensor.empty(rt, dInput.shape, 'f32', `${this.config.cell}.l${layer - 1}.d_output`);
+          encodeDropout(rt, dInput.buffer, undropped.buffer, dInput.size, masks[layer - 1]!);
+          dInput.dispose();
+          dOutput = undropped;
+        }
       }
       release();
       return { input: dOutput as Tensor<'f32'>, h0: dh, c0: dc };
@@ -261,6 +305,24 @@ export class RecurrentNetwork {
 
   dispose(): void {
     this.weights.dispose();
+  }
+
+  /** One mask per layer boundary, new for every training forward, from the dropout seed. */
+  private dropoutMasks(steps: number, batch: number): DropoutMask[] {
+    const call = ++this.dropoutCalls;
+    const features = this.directions * this.hiddenSize;
+    const count = steps * batch * features;
+    const [keyDiv, keyMod] = !this.variationalDropout
+      ? [count, count]
+      : this.batchFirst
+        ? [steps * features, features] // [B, T, F]: key = b·F + f
+        : [count, batch * features]; //    [T, B, F]: key = b·F + f
+    return Array.from({ length: this.numLayers - 1 }, (_, layer) => ({
+      p: this.dropout,
+      seed: (Math.imul(this.dropoutSeed + 1, 0x9e3779b1) ^ Math.imul(call, 0x85ebca77) ^ Math.imul(layer + 1, 0xc2b2ae3d)) >>> 0,
+      keyDiv,
+      keyMod,
+    }));
   }
 
   private encodeLayer(

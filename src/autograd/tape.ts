@@ -1,0 +1,89 @@
+/**
+ * Reverse-mode composition of the library's modules. Each module call given a tape records
+ * its inputs, outputs and a backward closure; tape.backward(loss) runs the closures in
+ * reverse, summing gradients where a tensor feeds several consumers. Parameter gradients
+ * accumulate inside the modules; gradients of leaf tensors (inputs no op produced) stay on
+ * the tape for gradient().
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import { Tensor } from '../tensor.js';
+import { ArgumentError } from '../errors.js';
+import { encodeAxpy } from '../ops/elementwise.js';
+
+export interface TapeNode {
+  readonly label: string;
+  readonly inputs: readonly (Tensor | null | undefined)[];
+  readonly outputs: readonly (Tensor | null | undefined)[];
+  /** Gradients of the outputs in (null: none reached it), gradients of the inputs out. */
+  backward(outputGradients: (Tensor | null)[]): (Tensor | null)[];
+  /** Frees what the node kept for backward; called after backward or when it is skipped. */
+  release?(): void;
+}
+
+export class Tape {
+  private nodes: TapeNode[] = [];
+  private readonly gradients = new Map<Tensor, Tensor<'f32'>>();
+  private produced = new Set<Tensor>();
+  private done = false;
+
+  constructor(readonly runtime: Runtime) {}
+
+  record(node: TapeNode): void {
+    if (this.done) throw new ArgumentError('tape', 'a tape that has not run backward yet', 'one that has');
+    this.nodes.push(node);
+    for (const t of node.outputs) if (t) this.produced.add(t);
+  }
+
+  /** Back-propagates from `root` (dL/droot = 1, or `seed`) through every recorded node. */
+  backward(root: Tensor, seed?: Tensor): void {
+    if (this.done) throw new ArgumentError('tape', 'one backward per tape', 'a second call');
+    if (!this.produced.has(root)) throw new ArgumentError('root', 'a tensor produced by an op recorded on this tape', root.toString());
+    this.done = true;
+    const start = seed ?? Tensor.from(this.runtime, new Float32Array(root.size).fill(1), root.shape, 'f32', 'tape seed');
+    this.gradients.set(root, start as Tensor<'f32'>);
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const node = this.nodes[i]!;
+      const incoming = node.outputs.map((t) => (t ? this.gradients.get(t) ?? null : null));
+      if (incoming.every((g) => g === null)) {
+        node.release?.();
+        continue;
+      }
+      const outgoing = node.backward(incoming);
+      node.release?.();
+      // Output gradients are spent: free the ones the tape made (not the caller's seed).
+      for (const t of node.outputs) {
+        const g = t ? this.gradients.get(t) : undefined;
+        if (t && g) {
+          this.gradients.delete(t);
+          if (g !== seed) g.dispose();
+        }
+      }
+      node.inputs.forEach((input, k) => {
+        const g = outgoing[k];
+        if (!input || !g) return;
+        const existing = this.gradients.get(input);
+        if (existing) {
+          encodeAxpy(this.runtime, existing.buffer, g.buffer, existing.size);
+          g.dispose();
+        } else {
+          this.gradients.set(input, g as Tensor<'f32'>);
+        }
+      });
+    }
+    this.nodes = [];
+  }
+
+  /** dL/d t for a leaf tensor (one no recorded op produced), after backward. */
+  gradient(t: Tensor): Tensor<'f32'> | undefined {
+    return this.gradients.get(t);
+  }
+
+  /** Frees the tape's gradients and anything nodes kept. */
+  dispose(): void {
+    for (const node of this.nodes) node.release?.();
+    this.nodes = [];
+    for (const g of this.gradients.values()) g.dispose();
+    this.gradients.clear();
+    this.produced.clear();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Fused softmax + cross-entropy: one kernel computes each row's loss and its gradient
+ * (softmax − one-hot), with an ignore index for padding; the mean divides by the rows
+ * that count. The gradient is ready after forward; backward only scales it.
+ */
+import crossEntropySource from '../../shaders/softmax_cross_entropy.wgsl?raw';
+import type { Runtime } from '../runtime/runtime.js';
+import { Tensor, checkTensor } from '../tensor.js';
+import { ArgumentError, checkOneOf, describe } from '../errors.js';
+import { elementwiseGrid } from '../train/parameter.js';
+import type { Tape } from '../autograd/tape.js';
+
+export const CROSS_ENTROPY_SHADER = { name: 'softmax_cross_entropy', code: crossEntropySource } as const;
+
+const WG = 256;
+
+export interface CrossEntropyOptions {
+  /** Rows whose target equals this contribute nothing (PyTorch's default −100). */
+  ignoreIndex?: number;
+  reduction?: 'mean' | 'sum';
+  tape?: Tape;
+}
+
+export interface CrossEntropyResult {
+  /** [1]: the mean (or sum) loss in nats. */
+  loss: Tensor<'f32'>;
+  /** [rows, classes]: dL/d logits for dL/d loss = 1; owned by the result (or the tape). */
+  gradient: Tensor<'f32'>;
+}
+
+/** logits [..., C] (f32) against targets [...] (i32 class indices). */
+export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): CrossEntropyResult {
+  const runtime = checkTensor('logits', logits, (logits as Tensor)?.runtime, { dtype: 'f32' }).runtime;
+  checkTensor('targets', targets, runtime, { dtype: 'i32' });
+  if (logits.rank < 1) throw new ArgumentError('logits', 'shape [..., classes]', `shape ${describe(logits.shape)}`);
+  const classes = logits.shape[logits.rank - 1]!;
+  const rows = logits.size / classes;
+  if (targets.shape.join() !== logits.shape.slice(0, -1).join()) {
+    throw new ArgumentError('targets', `shape ${describe(logits.shape.slice(0, -1))} (logits without the class dimension)`, `shape ${describe(targets.shape)}`);
+  }
+  const reduction = checkOneOf('options.reduction', options.reduction ?? 'mean', ['mean', 'sum'] as const);
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  if (!Number.isInteger(ignoreIndex)) throw new ArgumentError('options.ignoreIndex', 'an integer', describe(ignoreIndex));
+
+  const gradient = Tensor.empty(runtime, logits.shape, 'f32', 'cross_entropy.d_logits');
+  const rowLosses = runtime.pool.acquire(Math.max(rows, 1) * 8, GPUBufferUsage.STORAGE, 'cross_entropy.loss_rows');
+  const totals = Tensor.empty(runtime, [2], 'f32', 'cross_entropy.totals');
+  const constants = { WG, MEAN: reduction === 'mean' };
+  const uniforms = { rows, classes, ignore_index: ignoreIndex };
+  const buffers = { logits: logits.buffer, targets: targets.buffer, d_logits: gradient.buffer, loss_rows: rowLosses, totals: totals.buffer };
+  runtime.dispatch({ shader: CROSS_ENTROPY_SHADER, entryPoint: 'rows', constants }, { buffers: { logits: buffers.logits, targets: buffers.targets, d_logits: buffers.d_logits, loss_rows: rowLosses }, uniforms, workgroups: [rows] });
+  runtime.dispatch({ shader: CROSS_ENTROPY_SHADER, entryPoint: 'finish', constants }, { buffers: { loss_rows: rowLosses, totals: totals.buffer }, uniforms, workgroups: [1] });
+  runtime.pool.release(rowLosses);
+
+  // Scale the gradient to the reduction now (upstream gradient 1).
+  const one = Tensor.from(runtime, [1], [1], 'f32', 'cross_entropy.unit');
+  scaleRows(runtime, gradient, totals, one, rows, classes, constants);
+  one.dispose();
+
+  const loss = Tensor.empty(runtime, [1], 'f32', 'cross_entropy.loss');
+  runtime.commandEncoder().copyBufferToBuffer(totals.buffer, 0, loss.buffer, 0, 4);
+
+  options.tape?.record({
+    label: 'softmax_cross_entropy',
+    inputs: [logits],
+    outputs: [loss],
+    backward: ([dLoss]) => {
+      const out = Tensor.empty(runtime, logits.shape, 'f32', 'cross_entropy.d_logits (scaled)');
+      runtime.commandEncoder().copyBufferToBuffer(gradient.buffer, 0, out.buffer, 0, gradient.byteLength);
+      // totals[1] is already applied; scale only by the upstream gradient.
+      const unitScale = Tensor.from(runtime, [0, 1], [2], 'f32', 'cross_entropy.unit_scale');
+      scaleRows(runtime, out, unitScale, dLoss!, rows, classes, constants);
+      unitScale.dispose();
+      return [out];
+    },
+  });
+  totals.dispose();
+  return { loss, gradient };
+}
+
+function scaleRows(runtime: Runtime, gradient: Tensor, totals: Tensor, seed: Tensor, rows: number, classes: number, constants: Record<string, number | boolean>): void {
+  runtime.dispatch(
+    { shader: CROSS_ENTROPY_SHADER, entryPoint: 'scale_rows', constants },
+    { buffers: { d_logits: gradient.buffer, totals: totals.buffer, seed: seed.buffer }, uniforms: { rows, classes, ignore_index: 0 }, workgroups: elementwiseGrid(rows * classes, WG, runtime.limits) },
+  );
+}
