@@ -1,6 +1,8 @@
 // Fused softmax + cross-entropy over rows of logits, with an ignore index for padding.
 //
-// Entry `rows`, dispatch (rows, 1, 1), one workgroup per row r with target k = targets[r]:
+// Entry `rows`, dispatch (rows, 1, 1), one workgroup per row r with target k = targets[r]
+// (for wide rows; `rows_serial`, dispatch (ceil(rows / WG), 1, 1), gives each invocation a
+// whole row, without barriers, for narrow ones):
 //   loss_rows[r] = logsumexp(logits[r]) − logits[r, k]     (max subtracted first)
 //   valid[r] = 1, and d_logits[r] = softmax(logits[r]) − onehot(k)
 //   or, when k == ignore_index: loss_rows[r] = 0, valid[r] = 0, d_logits[r] = 0
@@ -76,6 +78,30 @@ fn rows(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
     loss_rows[2u * r] = log(total) + row_max - logits[base + u32(target_class)];
     loss_rows[2u * r + 1u] = 1.0;
   }
+}
+
+@compute @workgroup_size(WG, 1, 1)
+fn rows_serial(@builtin(global_invocation_id) id: vec3<u32>) {
+  let r = id.x;
+  if (r >= params.rows) { return; }
+  let base = r * params.classes;
+  let target_class = targets[r];
+  if (target_class == params.ignore_index) {
+    for (var c = 0u; c < params.classes; c++) { d_logits[base + c] = 0.0; }
+    loss_rows[2u * r] = 0.0;
+    loss_rows[2u * r + 1u] = 0.0;
+    return;
+  }
+  var row_max = -3.4e38;
+  for (var c = 0u; c < params.classes; c++) { row_max = max(row_max, logits[base + c]); }
+  var total = 0.0;
+  for (var c = 0u; c < params.classes; c++) { total += exp(logits[base + c] - row_max); }
+  for (var c = 0u; c < params.classes; c++) {
+    let p = exp(logits[base + c] - row_max) / total;
+    d_logits[base + c] = select(p, p - 1.0, i32(c) == target_class);
+  }
+  loss_rows[2u * r] = log(total) + row_max - logits[base + u32(target_class)];
+  loss_rows[2u * r + 1u] = 1.0;
 }
 
 @compute @workgroup_size(WG, 1, 1)

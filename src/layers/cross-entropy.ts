@@ -13,6 +13,8 @@ import type { Tape } from '../autograd/tape.js';
 export const CROSS_ENTROPY_SHADER = { name: 'softmax_cross_entropy', code: crossEntropySource } as const;
 
 const WG = 256;
+/** Rows up to this wide get one invocation each; wider rows get a workgroup each. */
+const SERIAL_ROW_CLASSES = 256;
 
 export interface CrossEntropyOptions {
   /** Rows whose target equals this contribute nothing (PyTorch's default −100). */
@@ -48,7 +50,11 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, options: Cr
   const constants = { WG, MEAN: reduction === 'mean' };
   const uniforms = { rows, classes, ignore_index: ignoreIndex };
   const buffers = { logits: logits.buffer, targets: targets.buffer, d_logits: gradient.buffer, loss_rows: rowLosses, totals: totals.buffer };
-  runtime.dispatch({ shader: CROSS_ENTROPY_SHADER, entryPoint: 'rows', constants }, { buffers: { logits: buffers.logits, targets: buffers.targets, d_logits: buffers.d_logits, loss_rows: rowLosses }, uniforms, workgroups: [rows] });
+  const serial = classes <= SERIAL_ROW_CLASSES;
+  runtime.dispatch(
+    { shader: CROSS_ENTROPY_SHADER, entryPoint: serial ? 'rows_serial' : 'rows', constants },
+    { buffers: { logits: buffers.logits, targets: buffers.targets, d_logits: buffers.d_logits, loss_rows: rowLosses }, uniforms, workgroups: serial ? elementwiseGrid(rows, WG, runtime.limits) : [rows] },
+  );
   runtime.dispatch({ shader: CROSS_ENTROPY_SHADER, entryPoint: 'finish', constants }, { buffers: { loss_rows: rowLosses, totals: totals.buffer }, uniforms, workgroups: [1] });
   runtime.pool.release(rowLosses);
 

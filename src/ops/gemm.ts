@@ -22,7 +22,7 @@ export interface GemmTiling {
 }
 
 /** Picks the workgroup shape: wide tiles for short C, tall ones for narrow C. */
-export function chooseGemmTiling(M: number, N: number, limits: GPUSupportedLimits): GemmTiling {
+export function chooseGemmTiling(M: number, N: number, limits: GPUSupportedLimits, K = Infinity): GemmTiling {
   const maxInvocations = Math.min(256, limits.maxComputeInvocationsPerWorkgroup);
   let wgM = 16;
   let wgN = 16;
@@ -32,8 +32,10 @@ export function chooseGemmTiling(M: number, N: number, limits: GPUSupportedLimit
     if (wgM >= wgN) wgM /= 2;
     else wgN /= 2;
   }
-  // Deepest K slab (fewer barriers) whose two vec4 tiles fit in workgroup memory.
+  // Deepest K slab (fewer barriers) whose two vec4 tiles fit in workgroup memory, and no
+  // deeper than K needs.
   let tileK = 32;
+  while (tileK > 4 && tileK / 2 >= K) tileK /= 2;
   while (tileK > 1 && gemmWorkgroupBytes({ wgN, wgM, tileK }) > limits.maxComputeWorkgroupStorageSize) tileK /= 2;
   return { wgN, wgM, tileK };
 }
@@ -70,7 +72,7 @@ export interface GemmCall {
 }
 
 export function encodeGemm(runtime: Runtime, call: GemmCall): void {
-  const tiling = call.tiling ?? chooseGemmTiling(call.M, call.N, runtime.limits);
+  const tiling = call.tiling ?? chooseGemmTiling(call.M, call.N, runtime.limits, call.K);
   const workgroupBytes = gemmWorkgroupBytes(tiling);
   if (workgroupBytes > runtime.limits.maxComputeWorkgroupStorageSize) {
     throw new DeviceLimitError('maxComputeWorkgroupStorageSize', workgroupBytes, runtime.limits.maxComputeWorkgroupStorageSize, 'gemm tiling');

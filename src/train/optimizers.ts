@@ -62,7 +62,7 @@ export abstract class Optimizer {
     this.settings.lr = checkFinite('lr', lr);
   }
 
-  /** Applies one update to every parameter from its gradient. */
+  /** Applies one update to every parameter from its gradient, and submits the step's work. */
   update(): void {
     this.step++;
     const s = this.settings;
@@ -90,6 +90,8 @@ export abstract class Optimizer {
         },
       );
     }
+    // A step is a natural boundary: submitting lets the pool reuse this step's buffers.
+    this.runtime.submit();
   }
 
   /** Sets every gradient to zero. */
