@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // process instead, one at a time, since the 2-core CI machine shares one software adapter.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'smoke.test.ts'],
+    include: ['test/**/*.test.ts'],
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 120_000,

@@ -40,3 +40,4 @@ export { Tape, type TapeNode } from './autograd/tape.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { softmaxCrossEntropy, CROSS_ENTROPY_SHADER, type CrossEntropyOptions, type CrossEntropyResult } from './layers/cross-entropy.js';
 export { encodeAxpy, encodeDropout, ELEMENTWISE_SHADER, type DropoutMask } from './ops/elementwise.js';
+export { TruncatedBPTT, type TruncatedBPTTOptions } from './train/tbptt.js';

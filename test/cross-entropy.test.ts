@@ -33,7 +33,7 @@ describe('fused softmax cross-entropy against float64', () => {
         const expected = reference(logits, targets, classes, -1, mean);
         const loss = (await result.loss.read())[0]!;
         expect(Math.abs(loss - expected.loss)).toBeLessThanOrEqual(1e-5 * (Math.abs(expected.loss) + 1));
-        const comparison = compareArrays(await result.gradient.read(), expected.d, { rtol: 1e-5, atol: 1e-7 });
+        const comparison = compareArrays(await result.gradient!.read(), expected.d, { rtol: 1e-5, atol: 1e-7 });
         expect(comparison.ok, comparison.message).toBe(true);
       });
     }

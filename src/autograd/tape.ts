@@ -4,6 +4,9 @@
  * reverse, summing gradients where a tensor feeds several consumers. Parameter gradients
  * accumulate inside the modules; gradients of leaf tensors (inputs no op produced) stay on
  * the tape for gradient().
+ *
+ * The tape owns what its ops produce: dispose() frees every recorded output except those
+ * passed to keep(), so a training step needs no bookkeeping of intermediates.
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
@@ -23,7 +26,8 @@ export interface TapeNode {
 export class Tape {
   private nodes: TapeNode[] = [];
   private readonly gradients = new Map<Tensor, Tensor<'f32'>>();
-  private produced = new Set<Tensor>();
+  private readonly produced = new Set<Tensor>();
+  private readonly kept = new Set<Tensor>();
   private done = false;
 
   constructor(readonly runtime: Runtime) {}
@@ -60,7 +64,12 @@ export class Tape {
       }
       node.inputs.forEach((input, k) => {
         const g = outgoing[k];
-        if (!input || !g) return;
+        if (!g) return;
+        if (!input) {
+          // A gradient for an input that was not given (e.g. a default zero h0): unused.
+          g.dispose();
+          return;
+        }
         const existing = this.gradients.get(input);
         if (existing) {
           encodeAxpy(this.runtime, existing.buffer, g.buffer, existing.size);
@@ -78,12 +87,19 @@ export class Tape {
     return this.gradients.get(t);
   }
 
-  /** Frees the tape's gradients and anything nodes kept. */
+  /** Exempts tensors from dispose(): results the caller keeps using after the step. */
+  keep(...tensors: (Tensor | null | undefined)[]): void {
+    for (const t of tensors) if (t) this.kept.add(t);
+  }
+
+  /** Frees the tape's gradients, what nodes kept, and every recorded output not kept. */
   dispose(): void {
     for (const node of this.nodes) node.release?.();
     this.nodes = [];
     for (const g of this.gradients.values()) g.dispose();
     this.gradients.clear();
+    for (const t of this.produced) if (!this.kept.has(t)) t.dispose();
     this.produced.clear();
+    this.kept.clear();
   }
 }

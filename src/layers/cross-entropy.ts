@@ -26,8 +26,11 @@ export interface CrossEntropyOptions {
 export interface CrossEntropyResult {
   /** [1]: the mean (or sum) loss in nats. */
   loss: Tensor<'f32'>;
-  /** [rows, classes]: dL/d logits for dL/d loss = 1; owned by the result (or the tape). */
-  gradient: Tensor<'f32'>;
+  /**
+   * [rows, classes]: dL/d logits for dL/d loss = 1, owned by the caller; null on a tape,
+   * which owns it and hands it backward.
+   */
+  gradient: Tensor<'f32'> | null;
 }
 
 /** logits [..., C] (f32) against targets [...] (i32 class indices). */
@@ -66,22 +69,26 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, options: Cr
   const loss = Tensor.empty(runtime, [1], 'f32', 'cross_entropy.loss');
   runtime.commandEncoder().copyBufferToBuffer(totals.buffer, 0, loss.buffer, 0, 4);
 
-  options.tape?.record({
+  const tape = options.tape;
+  let handedBack = false;
+  tape?.record({
     label: 'softmax_cross_entropy',
     inputs: [logits],
     outputs: [loss],
     backward: ([dLoss]) => {
-      const out = Tensor.empty(runtime, logits.shape, 'f32', 'cross_entropy.d_logits (scaled)');
-      runtime.commandEncoder().copyBufferToBuffer(gradient.buffer, 0, out.buffer, 0, gradient.byteLength);
-      // totals[1] is already applied; scale only by the upstream gradient.
+      // The mean's 1/count is applied already: scale by the upstream gradient only, in place.
       const unitScale = Tensor.from(runtime, [0, 1], [2], 'f32', 'cross_entropy.unit_scale');
-      scaleRows(runtime, out, unitScale, dLoss!, rows, classes, constants);
+      scaleRows(runtime, gradient, unitScale, dLoss!, rows, classes, constants);
       unitScale.dispose();
-      return [out];
+      handedBack = true;
+      return [gradient];
+    },
+    release: () => {
+      if (!handedBack) gradient.dispose();
     },
   });
   totals.dispose();
-  return { loss, gradient };
+  return { loss, gradient: tape ? null : gradient };
 }
 
 function scaleRows(runtime: Runtime, gradient: Tensor, totals: Tensor, seed: Tensor, rows: number, classes: number, constants: Record<string, number | boolean>): void {

@@ -46,6 +46,11 @@ export interface ForwardState {
   lengths?: readonly number[];
   /** Record on this tape: the forward keeps activations and backward runs from tape.backward(). */
   tape?: Tape;
+  /**
+   * Keep only each layer's input and initial state; backward re-runs each layer's forward
+   * just before its backward, so at most one layer's activations exist at a time.
+   */
+  recompute?: boolean;
 }
 
 export interface ForwardResult {
@@ -148,6 +153,11 @@ export class RecurrentNetwork {
     return this.run(input, state, true);
   }
 
+  /** Bytes of activations a training forward keeps per layer (recompute keeps none). */
+  savedBytesPerLayer(steps: number, batch: number): number {
+    return steps * batch * this.directions * savedSlots(this.config.cell) * this.hiddenSize * 4;
+  }
+
   /**
    * Trainable tensors in the engine's layout: per layer, W_ih and biases of both directions
    * stacked, and W_hh transposed. stateDict() gives PyTorch's layout.
@@ -199,14 +209,18 @@ export class RecurrentNetwork {
     const layerInputs: Tensor[] = [];
     const saved: Tensor[] = [];
     const masks = training && this.dropout > 0 ? this.dropoutMasks(T, B) : null;
+    const recompute = training && (state.recompute ?? false);
+    // Recompute re-runs each layer from its initial state, which the forward overwrites.
+    const initialH = recompute ? copyOf(rt, h, `${this.config.cell}.h0 (kept)`) : null;
+    const initialC = recompute && c ? copyOf(rt, c, `${this.config.cell}.c0 (kept)`) : null;
     let layerInput = input as Tensor<'f32'>;
     for (let layer = 0; layer < this.numLayers; layer++) {
       let output = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output`);
-      const keep = training ? Tensor.empty(rt, [T * B * D * savedSlots(this.config.cell) * H], 'f32', `${this.config.cell}.l${layer}.saved`) : null;
+      const keep = training && !recompute ? this.savedTensor(layer, T, B) : null;
       this.encodeLayer(layer, layerInput, output, schedule, { steps: T, batch: B }, lengthsTensor, h, c, keep);
       layerInputs.push(layerInput);
       if (keep) saved.push(keep);
-      else if (layerInput !== input) layerInput.dispose();
+      else if (!training && layerInput !== input) layerInput.dispose();
       if (masks && layer < this.numLayers - 1) {
         const dropped = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.dropout`);
         encodeDropout(rt, output.buffer, dropped.buffer, output.size, masks[layer]!);
@@ -223,6 +237,8 @@ export class RecurrentNetwork {
       for (const t of saved) t.dispose();
       for (const t of layerInputs.slice(1)) t.dispose();
       lengthsTensor?.dispose();
+      initialH?.dispose();
+      initialC?.dispose();
     };
     if (!training) lengthsTensor?.dispose();
 
@@ -240,6 +256,16 @@ export class RecurrentNetwork {
         const dInput = Tensor.empty(rt, layerInput.shape, 'f32', `${this.config.cell}.l${layer}.d_input`);
         const params = this.weights.layers[layer]!;
         const grads = gradients[layer]!;
+        let layerSaved = saved[layer];
+        if (recompute) {
+          // Re-run this layer's forward from its kept initial state, saving activations.
+          layerSaved = this.savedTensor(layer, T, B);
+          const scratchOutput = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output (recomputed)`);
+          const h = copyOf(rt, initialH!, `${this.config.cell}.h (recomputed)`);
+          const c = initialC ? copyOf(rt, initialC, `${this.config.cell}.c (recomputed)`) : null;
+          this.encodeLayer(layer, layerInput, scratchOutput, schedule, { steps: T, batch: B }, lengthsTensor, h, c, layerSaved);
+          for (const t of [scratchOutput, h, c]) t?.dispose();
+        }
         encodeLayerBackward(rt, {
           config: this.config,
           shape,
@@ -250,7 +276,7 @@ export class RecurrentNetwork {
           wIh: params.wIh.buffer,
           wHhT: params.wHhT.buffer,
           lengths: lengthsTensor?.buffer ?? null,
-          saved: saved[layer]!.buffer,
+          saved: layerSaved!.buffer,
           dOutput: dOutput.buffer,
           dhState: dh.buffer,
           dcState: dc?.buffer ?? null,
@@ -258,6 +284,11 @@ export class RecurrentNetwork {
           grads: { wIh: grads.wIh.buffer, wHhT: grads.wHhT.buffer, bIh: grads.bIh?.buffer ?? null, bHh: grads.bHh?.buffer ?? null },
           dInput: dInput.buffer,
         });
+        if (recompute) {
+          layerSaved!.dispose();
+          // Submit so that the next layer's recompute can reuse this layer's buffers.
+          rt.submit();
+        }
         if (dOutput !== seeds.output) dOutput.dispose();
         dOutput = dInput;
         if (masks && layer > 0) {
@@ -305,6 +336,10 @@ export class RecurrentNetwork {
 
   dispose(): void {
     this.weights.dispose();
+  }
+
+  private savedTensor(layer: number, steps: number, batch: number): Tensor<'f32'> {
+    return Tensor.empty(this.runtime, [this.savedBytesPerLayer(steps, batch) / 4], 'f32', `${this.config.cell}.l${layer}.saved`);
   }
 
   /** One mask per layer boundary, new for every training forward, from the dropout seed. */
@@ -455,6 +490,12 @@ function checkLengths(lengths: readonly number[], batch: number, steps: number):
   if (!Array.isArray(lengths) && !ArrayBuffer.isView(lengths)) throw new ArgumentError('state.lengths', `an array of ${batch} lengths`, describe(lengths));
   if (lengths.length !== batch) throw new ArgumentError('state.lengths', `${batch} lengths (one per sequence)`, `${lengths.length}`);
   return Array.from(lengths, (length, b) => checkInteger(`state.lengths[${b}]`, length, 1, steps));
+}
+
+function copyOf(runtime: Runtime, source: Tensor, label: string): Tensor<'f32'> {
+  const copy = Tensor.empty(runtime, source.shape, 'f32', label);
+  runtime.commandEncoder().copyBufferToBuffer(source.buffer, 0, copy.buffer, 0, source.byteLength);
+  return copy;
 }
 
 function initialState(runtime: Runtime, given: Tensor | undefined, shape: number[], label: string): Tensor<'f32'> {

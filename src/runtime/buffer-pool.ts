@@ -11,8 +11,10 @@ export interface PoolStats {
   allocatedBytes: number;
   /** Bytes handed out and not yet released. */
   inUseBytes: number;
-  /** Most allocatedBytes ever reached. */
+  /** Most allocatedBytes ever reached (since resetPeak). */
   peakAllocatedBytes: number;
+  /** Most inUseBytes ever reached (since resetPeak): the memory live tensors needed at once. */
+  peakInUseBytes: number;
   buffers: number;
 }
 
@@ -32,6 +34,8 @@ export class BufferPool {
   private readonly inUse = new Set<GPUBuffer>();
   private allocated = 0;
   private peak = 0;
+  private inUseBytes = 0;
+  private peakInUse = 0;
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -48,6 +52,8 @@ export class BufferPool {
       this.peak = Math.max(this.peak, this.allocated);
     }
     this.inUse.add(buffer);
+    this.inUseBytes += size;
+    this.peakInUse = Math.max(this.peakInUse, this.inUseBytes);
     return buffer;
   }
 
@@ -56,6 +62,7 @@ export class BufferPool {
     if (!this.inUse.delete(buffer)) {
       throw new Error(`buffer "${buffer.label}" was released twice or does not belong to this pool`);
     }
+    this.inUseBytes -= this.sizes.get(buffer)!;
     this.pending.push(buffer);
   }
 
@@ -84,17 +91,23 @@ export class BufferPool {
     for (const buffer of [...this.pending, ...this.inUse]) this.destroyBuffer(buffer);
     this.pending = [];
     this.inUse.clear();
+    this.inUseBytes = 0;
   }
 
   stats(): PoolStats {
-    let inUseBytes = 0;
-    for (const buffer of this.inUse) inUseBytes += this.sizes.get(buffer)!;
-    return { allocatedBytes: this.allocated, inUseBytes, peakAllocatedBytes: this.peak, buffers: this.sizes.size };
+    return {
+      allocatedBytes: this.allocated,
+      inUseBytes: this.inUseBytes,
+      peakAllocatedBytes: this.peak,
+      peakInUseBytes: this.peakInUse,
+      buffers: this.sizes.size,
+    };
   }
 
-  /** Restarts peak tracking from the current allocation, e.g. before a measured phase. */
+  /** Restarts peak tracking from the current state, e.g. before a measured phase. */
   resetPeak(): void {
     this.peak = this.allocated;
+    this.peakInUse = this.inUseBytes;
   }
 
   private destroyBuffer(buffer: GPUBuffer): void {
