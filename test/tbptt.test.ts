@@ -9,11 +9,11 @@ import { useRuntime } from './helpers.js';
  */
 async function runStream(runtime: Runtime, steps: number, recompute: boolean): Promise<{ peak: number; lastLoss: number }> {
   const [B, I, H, C, window] = [2, 3, 8, 4, 100];
+  const baseline = runtime.pool.stats().inUseBytes;
   const lstm = new LSTM(runtime, { inputSize: I, hiddenSize: H, numLayers: 2, init: { seed: 1 } });
   const head = new Linear(runtime, { inFeatures: H, outFeatures: C, seed: 2 });
   const trainer = new TruncatedBPTT(lstm, { recompute });
   const random = randomGenerator(3);
-  const baseline = runtime.pool.stats().inUseBytes;
   let peak = 0;
   await runtime.sync();
   runtime.pool.resetPeak();
