@@ -55,3 +55,8 @@ export function checkOneOf<T extends string>(argument: string, value: unknown, a
   }
   return value as T;
 }
+
+export function checkBoolean(argument: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ArgumentError(argument, 'true or false', describe(value));
+  return value;
+}

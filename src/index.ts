@@ -18,7 +18,9 @@ export { ArgumentError, DeviceLimitError } from './errors.js';
 export { gemm, encodeGemm, chooseGemmTiling, GEMM_SHADER, type GemmOptions, type GemmCall, type GemmTiling } from './ops/gemm.js';
 export { sumColumns, encodeColumnReduce, REDUCE_COLUMNS_SHADER, type SumColumnsOptions, type ColumnReduceCall } from './ops/reduce.js';
 export * as reference from './reference/index.js';
-export { LSTM, GRU, RNN, RecurrentNetwork, RecurrentStream, type RecurrentOptions, type LSTMOptions, type GRUOptions, type RNNOptions, type ForwardState, type ForwardResult, type TrainingPass, type BackwardSeeds, type BackwardResult } from './recurrent/network.js';
+export { RecurrentNetwork, type RecurrentOptions, type ForwardState, type ForwardResult, type TrainingPass, type BackwardSeeds, type BackwardResult } from './recurrent/network.js';
+export { LSTM, GRU, RNN, type LSTMOptions, type GRUOptions, type RNNOptions } from './recurrent/modules.js';
+export { RecurrentStream } from './recurrent/stream.js';
 export { chooseSchedule, type RecurrentSchedule, type RecurrentShape } from './recurrent/schedule.js';
 export { initialStateDict, parameterShapes, type InitOptions } from './recurrent/init.js';
 export {
@@ -41,3 +43,4 @@ export { Linear, type LinearOptions } from './layers/linear.js';
 export { softmaxCrossEntropy, CROSS_ENTROPY_SHADER, type CrossEntropyOptions, type CrossEntropyResult } from './layers/cross-entropy.js';
 export { encodeAxpy, encodeDropout, ELEMENTWISE_SHADER, type DropoutMask } from './ops/elementwise.js';
 export { TruncatedBPTT, type TruncatedBPTTOptions } from './train/tbptt.js';
+export { saveCheckpoint, loadCheckpoint, type Checkpointable } from './train/checkpoint.js';

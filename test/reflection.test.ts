@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { GEMM_SHADER, GRADIENT_CLIP_SHADER, OPTIMIZER_SHADER, SQUARED_NORM_SHADER, GRU_BACKWARD_SHADER, GRU_FORWARD_SHADER, LSTM_BACKWARD_SHADER, LSTM_FORWARD_SHADER, REDUCE_COLUMNS_SHADER, RNN_BACKWARD_SHADER, RNN_FORWARD_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
+import { CROSS_ENTROPY_SHADER, ELEMENTWISE_SHADER, GEMM_SHADER, GRADIENT_CLIP_SHADER, OPTIMIZER_SHADER, SQUARED_NORM_SHADER, GRU_BACKWARD_SHADER, GRU_FORWARD_SHADER, LSTM_BACKWARD_SHADER, LSTM_FORWARD_SHADER, REDUCE_COLUMNS_SHADER, RNN_BACKWARD_SHADER, RNN_FORWARD_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
 import { useRuntime } from './helpers.js';
 
 /** Every shader the library ships, as its modules import them. */
@@ -16,6 +16,8 @@ const SHADERS: readonly ShaderSource[] = [
   SQUARED_NORM_SHADER,
   GRADIENT_CLIP_SHADER,
   OPTIMIZER_SHADER,
+  ELEMENTWISE_SHADER,
+  CROSS_ENTROPY_SHADER,
 ];
 
 /** Constants that overrides without defaults need before a pipeline can be made. */
@@ -55,17 +57,27 @@ describe('reflection', () => {
   });
 
   for (const shader of SHADERS) {
-    it(`${shader.name}: bind group layout matches the WGSL declarations`, () => {
-      const layout = reflectEntryPoint(shader);
+    const entryPoints = [...shader.code.matchAll(/@compute[^\n]*\n\s*fn (\w+)/g)].map((m) => m[1]!);
+
+    it(`${shader.name}: bind group layouts match the WGSL declarations`, () => {
       const fromFile = readFileSync(new URL(`../shaders/${shader.name}.wgsl`, import.meta.url), 'utf8');
       expect(fromFile).toBe(shader.code);
+      expect(entryPoints.length).toBeGreaterThan(0);
       const declared = declaredBindings(shader.code).sort((a, b) => a.binding - b.binding);
-      expect(layout.bindings.map(({ name, binding, kind }) => ({ name, binding, kind }))).toEqual(declared);
-      expect(bindGroupLayoutEntries(layout).map((e) => [e.binding, e.buffer?.type])).toEqual(declared.map((d) => [d.binding, d.kind]));
+      const used = new Map<number, unknown>();
+      for (const entryPoint of entryPoints) {
+        const layout = reflectEntryPoint(shader, entryPoint);
+        const bindings = layout.bindings.map(({ name, binding, kind }) => ({ name, binding, kind }));
+        // Each entry point binds a subset of the declarations, exactly as declared.
+        for (const b of bindings) expect(declared).toContainEqual(b);
+        for (const b of bindings) used.set(b.binding, b);
+        expect(bindGroupLayoutEntries(layout).map((e) => [e.binding, e.buffer?.type])).toEqual(bindings.map((d) => [d.binding, d.kind]));
+      }
+      expect([...used.values()].sort((a, b) => (a as { binding: number }).binding - (b as { binding: number }).binding)).toEqual(declared);
     });
 
     it(`${shader.name}: uniform offsets follow WGSL layout rules for scalar members`, () => {
-      const uniform = reflectEntryPoint(shader).uniform!;
+      const uniform = reflectEntryPoint(shader, entryPoints[0]).uniform!;
       const fields = declaredStructFields(shader.code, uniform.structName);
       expect(uniform.fields.map((f) => f.name)).toEqual(fields);
       // Scalars of 4 bytes pack densely, and a uniform struct rounds up to 16.
@@ -73,12 +85,13 @@ describe('reflection', () => {
       expect(uniform.byteSize).toBe(Math.ceil((fields.length * 4) / 16) * 16);
     });
 
-    it(`${shader.name}: the device accepts the reflected layout (no validation error)`, async () => {
+    it(`${shader.name}: the device accepts the reflected layout of every entry point`, async () => {
       const device = runtime().device;
       device.pushErrorScope('validation');
-      const layout = reflectEntryPoint(shader);
-      const kernel = runtime().kernels.get({ shader, constants: REQUIRED_CONSTANTS[shader.name] ?? {} });
-      expect(kernel.layout).toEqual(layout);
+      for (const entryPoint of entryPoints) {
+        const kernel = runtime().kernels.get({ shader, entryPoint, constants: REQUIRED_CONSTANTS[shader.name] ?? {} });
+        expect(kernel.layout).toEqual(reflectEntryPoint(shader, entryPoint));
+      }
       expect(await device.popErrorScope()).toBeNull();
     });
   }

@@ -1,13 +1,14 @@
 /**
- * LSTM, GRU and RNN modules with PyTorch's options and semantics: stacked, bidirectional,
- * time-major or batch-first, optional initial state, per-sequence lengths.
+ * The recurrent network behind LSTM, GRU and RNN, with PyTorch's options and semantics:
+ * stacked, bidirectional, time-major or batch-first, optional initial state, per-sequence
+ * lengths, dropout between layers; forward for inference and for training (BPTT).
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor, checkTensor } from '../tensor.js';
-import { ArgumentError, checkInteger, checkOneOf, describe } from '../errors.js';
-import type { Nonlinearity, StateDict } from '../reference/recurrent.js';
+import { ArgumentError, checkBoolean, checkInteger, describe } from '../errors.js';
+import type { StateDict } from '../reference/recurrent.js';
 import type { CellConfig } from './cells.js';
-import { initialStateDict, type InitOptions, type NetworkDims } from './init.js';
+import { initialStateDict, type NetworkDims } from './init.js';
 import { RecurrentParameters } from './parameters.js';
 import { chooseSchedule, type RecurrentSchedule } from './schedule.js';
 import { encodeLayerForward } from './layer-forward.js';
@@ -17,74 +18,11 @@ import type { Parameter } from '../train/parameter.js';
 import type { Tape } from '../autograd/tape.js';
 import { encodeDropout, type DropoutMask } from '../ops/elementwise.js';
 import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
+import { RecurrentStream } from './stream.js';
+import { checkLengths, copyOf, dropoutMaskSeed, initialState } from './state.js';
+import type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
 
-export interface RecurrentOptions {
-  inputSize: number;
-  hiddenSize: number;
-  numLayers?: number;
-  bias?: boolean;
-  /** Input and output are [B, T, ·] instead of [T, B, ·]. */
-  batchFirst?: boolean;
-  bidirectional?: boolean;
-  init?: InitOptions;
-  /** Time steps per dispatch; chosen from the shape and device when absent. */
-  chunkLength?: number;
-  /** Dropout probability on the outputs of every layer but the last, when training. */
-  dropout?: number;
-  /** Use one dropout mask for every time step (variational dropout, Gal & Ghahramani). */
-  variationalDropout?: boolean;
-  /** Seeds the dropout masks; each training forward draws new ones from it. */
-  dropoutSeed?: number;
-}
-
-export interface ForwardState {
-  /** [L·D, B, H] */
-  h0?: Tensor;
-  /** LSTM only: [L·D, B, H] */
-  c0?: Tensor;
-  /** Per-sequence lengths, each in 1..T (PyTorch packed-sequence semantics). */
-  lengths?: readonly number[];
-  /** Record on this tape: the forward keeps activations and backward runs from tape.backward(). */
-  tape?: Tape;
-  /**
-   * Keep only each layer's input and initial state; backward re-runs each layer's forward
-   * just before its backward, so at most one layer's activations exist at a time.
-   */
-  recompute?: boolean;
-}
-
-export interface ForwardResult {
-  /** [T, B, D·H] or [B, T, D·H]; zero past each sequence's length. */
-  output: Tensor<'f32'>;
-  /** [L·D, B, H]: the state at each sequence's last step. */
-  h: Tensor<'f32'>;
-  /** LSTM only; null otherwise. */
-  c: Tensor<'f32'> | null;
-}
-
-/** Gradients arriving at a forward's results; absent ones are zero. */
-export interface BackwardSeeds {
-  output?: Tensor;
-  h?: Tensor;
-  c?: Tensor;
-}
-
-export interface BackwardResult {
-  /** dL/d input, shaped like the input. */
-  input: Tensor<'f32'>;
-  /** dL/d h0, [L·D, B, H] */
-  h0: Tensor<'f32'>;
-  /** LSTM: dL/d c0; null otherwise. */
-  c0: Tensor<'f32'> | null;
-}
-
-/** A forward that kept its activations; backward() runs BPTT once and frees them. */
-export interface TrainingPass extends ForwardResult {
-  /** Adds this pass's parameter gradients to the network's and returns the others. */
-  backward(seeds: BackwardSeeds): BackwardResult;
-  /** Frees the kept activations without running backward. */
-  release(): void;
-}
+export type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
 
 export class RecurrentNetwork {
   readonly inputSize: number;
@@ -354,7 +292,7 @@ export class RecurrentNetwork {
         : [count, batch * features]; //    [T, B, F]: key = b·F + f
     return Array.from({ length: this.numLayers - 1 }, (_, layer) => ({
       p: this.dropout,
-      seed: (Math.imul(this.dropoutSeed + 1, 0x9e3779b1) ^ Math.imul(call, 0x85ebca77) ^ Math.imul(layer + 1, 0xc2b2ae3d)) >>> 0,
+      seed: dropoutMaskSeed(this.dropoutSeed, call, layer),
       keyDiv,
       keyMod,
     }));
@@ -408,100 +346,4 @@ export class RecurrentNetwork {
     checkTensor(argument, value, this.runtime, { dtype: 'f32' });
     if (value.shape.join() !== shape.join()) throw new ArgumentError(argument, `shape ${describe(shape)} [layers·directions, B, H]`, `shape ${describe(value.shape)}`);
   }
-}
-
-/** Forward in pieces: the state after one piece starts the next. */
-export class RecurrentStream {
-  private h: Tensor<'f32'> | null = null;
-  private c: Tensor<'f32'> | null = null;
-
-  constructor(
-    private readonly network: RecurrentNetwork,
-    private readonly initial: Omit<ForwardState, 'lengths'>,
-  ) {}
-
-  /** Runs the next piece; returns its output. The state is in `state`. */
-  forward(piece: Tensor): Tensor<'f32'> {
-    const state: ForwardState = this.h ? { h0: this.h, ...(this.c ? { c0: this.c } : {}) } : this.initial;
-    const result = this.network.forward(piece, state);
-    this.h?.dispose();
-    this.c?.dispose();
-    this.h = result.h;
-    this.c = result.c;
-    return result.output;
-  }
-
-  /** The current h (and c): valid until the next forward(), reset() or dispose(). */
-  get state(): { h: Tensor<'f32'> | null; c: Tensor<'f32'> | null } {
-    return { h: this.h, c: this.c };
-  }
-
-  reset(): void {
-    this.h?.dispose();
-    this.c?.dispose();
-    this.h = null;
-    this.c = null;
-  }
-
-  dispose(): void {
-    this.reset();
-  }
-}
-
-export interface LSTMOptions extends RecurrentOptions {}
-
-export class LSTM extends RecurrentNetwork {
-  constructor(runtime: Runtime, options: LSTMOptions) {
-    super(runtime, { cell: 'lstm', resetAfter: true, nonlinearity: 'tanh' }, options);
-  }
-}
-
-export interface GRUOptions extends RecurrentOptions {
-  /**
-   * true (default): PyTorch's GRU, reset gate applied after the recurrent product with
-   * b_hn inside it. false: Cho et al.'s original, reset gate applied to h before it.
-   */
-  resetAfter?: boolean;
-}
-
-export class GRU extends RecurrentNetwork {
-  constructor(runtime: Runtime, options: GRUOptions) {
-    super(runtime, { cell: 'gru', resetAfter: checkBoolean('options.resetAfter', options?.resetAfter ?? true), nonlinearity: 'tanh' }, options);
-  }
-}
-
-export interface RNNOptions extends RecurrentOptions {
-  nonlinearity?: Nonlinearity;
-}
-
-export class RNN extends RecurrentNetwork {
-  constructor(runtime: Runtime, options: RNNOptions) {
-    const nonlinearity = checkOneOf('options.nonlinearity', options?.nonlinearity ?? 'tanh', ['tanh', 'relu'] as const);
-    super(runtime, { cell: 'rnn', resetAfter: true, nonlinearity }, options);
-  }
-}
-
-function checkBoolean(argument: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ArgumentError(argument, 'true or false', describe(value));
-  return value;
-}
-
-function checkLengths(lengths: readonly number[], batch: number, steps: number): number[] {
-  if (!Array.isArray(lengths) && !ArrayBuffer.isView(lengths)) throw new ArgumentError('state.lengths', `an array of ${batch} lengths`, describe(lengths));
-  if (lengths.length !== batch) throw new ArgumentError('state.lengths', `${batch} lengths (one per sequence)`, `${lengths.length}`);
-  return Array.from(lengths, (length, b) => checkInteger(`state.lengths[${b}]`, length, 1, steps));
-}
-
-function copyOf(runtime: Runtime, source: Tensor, label: string): Tensor<'f32'> {
-  const copy = Tensor.empty(runtime, source.shape, 'f32', label);
-  runtime.commandEncoder().copyBufferToBuffer(source.buffer, 0, copy.buffer, 0, source.byteLength);
-  return copy;
-}
-
-function initialState(runtime: Runtime, given: Tensor | undefined, shape: number[], label: string): Tensor<'f32'> {
-  const state = Tensor.empty(runtime, shape, 'f32', label);
-  const encoder = runtime.commandEncoder();
-  if (given) encoder.copyBufferToBuffer(given.buffer, 0, state.buffer, 0, state.byteLength);
-  else encoder.clearBuffer(state.buffer, 0, state.byteLength);
-  return state;
 }

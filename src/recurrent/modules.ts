@@ -1,0 +1,39 @@
+/** The user-facing cells: LSTM, GRU (either reset form) and Elman RNN. */
+import type { Runtime } from '../runtime/runtime.js';
+import { checkBoolean, checkOneOf } from '../errors.js';
+import type { Nonlinearity } from '../reference/recurrent.js';
+import { RecurrentNetwork } from './network.js';
+import type { RecurrentOptions } from './types.js';
+
+export interface LSTMOptions extends RecurrentOptions {}
+
+export class LSTM extends RecurrentNetwork {
+  constructor(runtime: Runtime, options: LSTMOptions) {
+    super(runtime, { cell: 'lstm', resetAfter: true, nonlinearity: 'tanh' }, options);
+  }
+}
+
+export interface GRUOptions extends RecurrentOptions {
+  /**
+   * true (default): PyTorch's GRU, reset gate applied after the recurrent product with
+   * b_hn inside it. false: Cho et al.'s original, reset gate applied to h before it.
+   */
+  resetAfter?: boolean;
+}
+
+export class GRU extends RecurrentNetwork {
+  constructor(runtime: Runtime, options: GRUOptions) {
+    super(runtime, { cell: 'gru', resetAfter: checkBoolean('options.resetAfter', options?.resetAfter ?? true), nonlinearity: 'tanh' }, options);
+  }
+}
+
+export interface RNNOptions extends RecurrentOptions {
+  nonlinearity?: Nonlinearity;
+}
+
+export class RNN extends RecurrentNetwork {
+  constructor(runtime: Runtime, options: RNNOptions) {
+    const nonlinearity = checkOneOf('options.nonlinearity', options?.nonlinearity ?? 'tanh', ['tanh', 'relu'] as const);
+    super(runtime, { cell: 'rnn', resetAfter: true, nonlinearity }, options);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Checkpoints: the weights of named modules and the optimizer's state in one safetensors
+ * file (entries `<module>.<key>` and `optimizer.<key>`), with metadata as strings. Loading
+ * checks every part before writing any, so a bad file changes nothing.
+ */
+import { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
+import { ArgumentError } from '../errors.js';
+import type { StateDict } from '../reference/recurrent.js';
+import type { Optimizer } from './optimizers.js';
+
+export interface Checkpointable {
+  stateDict(): Promise<StateDict>;
+  loadStateDict(dict: StateDict): void;
+}
+
+const OPTIMIZER = 'optimizer';
+
+export async function saveCheckpoint(
+  modules: Readonly<Record<string, Checkpointable>>,
+  optimizer?: Optimizer,
+  metadata: Record<string, string> = {},
+): Promise<Uint8Array> {
+  const entries: StateDict = {};
+  const parts: [string, Checkpointable | Optimizer][] = [...Object.entries(modules), ...(optimizer ? [[OPTIMIZER, optimizer] as [string, Optimizer]] : [])];
+  for (const [name, part] of parts) {
+    if (name.includes('.')) throw new ArgumentError('modules', 'names without dots', JSON.stringify(name));
+    for (const [key, value] of Object.entries(await part.stateDict())) entries[`${name}.${key}`] = value;
+  }
+  return encodeSafetensors(entries, metadata);
+}
+
+/** Loads what saveCheckpoint wrote into the same modules (and optimizer); returns the metadata. */
+export function loadCheckpoint(bytes: Uint8Array, modules: Readonly<Record<string, Checkpointable>>, optimizer?: Optimizer): Record<string, string> {
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  const part = (name: string): StateDict => {
+    const prefix = `${name}.`;
+    const dict = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    if (Object.keys(dict).length === 0) throw new ArgumentError('checkpoint', `entries for ${name}`, 'none');
+    return dict;
+  };
+  const dicts = Object.keys(modules).map((name) => [name, part(name)] as const);
+  const optimizerDict = optimizer ? part(OPTIMIZER) : null;
+  // Module loads validate before writing; the optimizer's likewise.
+  for (const [name, dict] of dicts) modules[name]!.loadStateDict(dict);
+  if (optimizer && optimizerDict) optimizer.loadStateDict(optimizerDict);
+  return metadata;
+}
