@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { encodeGemm } from '../ops/gemm.js';
 import { encodeColumnReduce } from '../ops/reduce.js';
 import { backwardKernel, gatesOf, previousHiddenSlot, savedSlots, type CellConfig } from './cells.js';
-import { rowStrides } from './layer-forward.js';
+import { chunkStarts, dispatchChunk } from './layer-forward.js';
 import type { RecurrentSchedule, RecurrentShape } from './schedule.js';
 
 /** Gradient buffers of one layer, laid out like its parameters; added to, never overwritten. */
@@ -53,7 +53,6 @@ export function encodeLayerBackward(runtime: Runtime, call: LayerBackwardCall): 
   const dGates = runtime.pool.acquire(rows * gateWidth * 4, GPUBufferUsage.STORAGE, `${config.cell} d_gates`);
   const dGatesH = separateRecurrent ? runtime.pool.acquire(rows * gateWidth * 4, GPUBufferUsage.STORAGE, `${config.cell} d_gates_h`) : dGates;
 
-  const [rowT, rowB] = rowStrides(call.batchFirst, T, B);
   const { shader, constants } = backwardKernel(config, H, schedule.batchTile, schedule.workgroupSize);
   const buffers: Record<string, GPUBuffer> = {
     saved: call.saved,
@@ -66,26 +65,8 @@ export function encodeLayerBackward(runtime: Runtime, call: LayerBackwardCall): 
   if (config.cell === 'lstm') buffers.dc_state = call.dcState!;
   if (config.cell === 'gru') buffers.d_gates_h = separateRecurrent ? dGatesH : runtime.placeholder('write');
 
-  const K = schedule.chunkLength;
-  for (let begin = Math.floor((T - 1) / K) * K; begin >= 0; begin -= K) {
-    runtime.dispatch(
-      { shader, constants },
-      {
-        buffers,
-        uniforms: {
-          batch: B,
-          steps: T,
-          step_begin: begin,
-          step_count: Math.min(K, T - begin),
-          has_lengths: call.lengths ? 1 : 0,
-          state_offset: call.stateOffset,
-          directions: D,
-          row_t: rowT,
-          row_b: rowB,
-        },
-        workgroups: [Math.ceil(B / schedule.batchTile), D],
-      },
-    );
+  for (const begin of chunkStarts(T, schedule.chunkLength).reverse()) {
+    dispatchChunk(runtime, { shader, constants }, buffers, call, begin);
   }
 
   // dW_ih += d_gatesᵀ · X  ([D·G·H, I], both directions in one GEMM)

@@ -4,6 +4,7 @@
  * carrying h (and c) between chunks in the state buffers.
  */
 import type { Runtime } from '../runtime/runtime.js';
+import type { KernelSpec } from '../kernels/kernel-cache.js';
 import { encodeGemm } from '../ops/gemm.js';
 import { forwardKernel, gatesOf, type CellConfig } from './cells.js';
 import type { RecurrentSchedule, RecurrentShape } from './schedule.js';
@@ -36,6 +37,41 @@ export interface LayerForwardCall {
   saved: GPUBuffer | null;
 }
 
+/** What a chunk dispatch needs to know of its layer, forward or backward. */
+interface ChunkedLayer {
+  shape: RecurrentShape;
+  schedule: RecurrentSchedule;
+  batchFirst: boolean;
+  lengths: GPUBuffer | null;
+  stateOffset: number;
+}
+
+/** First steps of the chunks covering T steps, in forward order. */
+export function chunkStarts(steps: number, chunkLength: number): number[] {
+  return Array.from({ length: Math.ceil(steps / chunkLength) }, (_, i) => i * chunkLength);
+}
+
+/** One dispatch of a persistent recurrent kernel (forward or backward) over one chunk. */
+export function dispatchChunk(runtime: Runtime, spec: KernelSpec, buffers: Record<string, GPUBuffer>, layer: ChunkedLayer, begin: number): void {
+  const { steps: T, batch: B, directions: D } = layer.shape;
+  const [rowT, rowB] = rowStrides(layer.batchFirst, T, B);
+  runtime.dispatch(spec, {
+    buffers,
+    uniforms: {
+      batch: B,
+      steps: T,
+      step_begin: begin,
+      step_count: Math.min(layer.schedule.chunkLength, T - begin),
+      has_lengths: layer.lengths ? 1 : 0,
+      state_offset: layer.stateOffset,
+      directions: D,
+      row_t: rowT,
+      row_b: rowB,
+    },
+    workgroups: [Math.ceil(B / layer.schedule.batchTile), D],
+  });
+}
+
 /** Row strides (row_t, row_b): row of (t, b) = t·row_t + b·row_b in the input's layout. */
 export function rowStrides(batchFirst: boolean, steps: number, batch: number): [number, number] {
   return batchFirst ? [1, steps] : [batch, 1];
@@ -61,7 +97,6 @@ export function encodeLayerForward(runtime: Runtime, call: LayerForwardCall): vo
     ldc: gateWidth,
   });
 
-  const [rowT, rowB] = rowStrides(call.batchFirst, T, B);
   const { shader, constants } = forwardKernel(call.config, call.schedule, call.saved !== null);
   const buffers: Record<string, GPUBuffer> = {
     pre,
@@ -74,26 +109,9 @@ export function encodeLayerForward(runtime: Runtime, call: LayerForwardCall): vo
   };
   if (call.config.cell === 'lstm') buffers.c_state = call.cState!;
 
-  const { chunkLength } = call.schedule;
-  for (let begin = 0; begin < T; begin += chunkLength) {
-    runtime.dispatch(
-      { shader, constants },
-      {
-        buffers,
-        uniforms: {
-          batch: B,
-          steps: T,
-          step_begin: begin,
-          step_count: Math.min(chunkLength, T - begin),
-          has_lengths: call.lengths ? 1 : 0,
-          state_offset: call.stateOffset,
-          directions: D,
-          row_t: rowT,
-          row_b: rowB,
-        },
-        workgroups: [Math.ceil(B / call.schedule.batchTile), D],
-      },
-    );
+  const chunks = chunkStarts(T, call.schedule.chunkLength);
+  for (const begin of chunks) {
+    dispatchChunk(runtime, { shader, constants }, buffers, call, begin);
   }
   runtime.pool.release(pre);
 }
