@@ -44,3 +44,4 @@ export { softmaxCrossEntropy, CROSS_ENTROPY_SHADER, type CrossEntropyOptions, ty
 export { encodeAxpy, encodeDropout, ELEMENTWISE_SHADER, type DropoutMask } from './ops/elementwise.js';
 export { TruncatedBPTT, type TruncatedBPTTOptions } from './train/tbptt.js';
 export { saveCheckpoint, loadCheckpoint, type Checkpointable } from './train/checkpoint.js';
+export { Embedding, EMBEDDING_SHADER, type EmbeddingOptions } from './layers/embedding.js';

@@ -19,6 +19,7 @@ function backwardSizeCases(): RecurrentCase[] {
       { ...base, inputSize: 16, hiddenSize: 64, bidirectional: false, steps: 30, batch: 3, batchFirst: true },
       { ...base, inputSize: 8, hiddenSize: 256, bidirectional: false, steps: 5, batch: 3, withInitialState: true },
       { ...base, inputSize: 8, hiddenSize: 1024, bidirectional: false, steps: 2, batch: 1 },
+      { ...base, inputSize: 2, hiddenSize: 7, numLayers: 2, bidirectional: true, steps: 5, batch: 256, withLengths: true },
     );
   }
   return cases;
