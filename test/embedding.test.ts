@@ -28,7 +28,7 @@ describe('embedding', () => {
     const reference = new Float64Array(V * D);
     ids.forEach((id, n) => {
       if (id === 0) return;
-      for (let d = 0; d < D; d++) reference[id * D + d] += upstream[n * D + d]!;
+      for (let d = 0; d < D; d++) reference[id * D + d] = reference[id * D + d]! + upstream[n * D + d]!;
     });
     const comparison = compareArrays(grad, reference, { rtol: 1e-6, atol: 1e-7 });
     expect(comparison.ok, comparison.message).toBe(true);
@@ -62,13 +62,13 @@ describe('embedding', () => {
       const sum = logits.reduce((a, v) => a + Math.exp(v - max), 0);
       logits.forEach((v, c) => {
         const d = (Math.exp(v - max) / sum - (c === targets[r] ? 1 : 0)) / (T * B);
-        for (let k = 0; k < H; k++) dHidden[r * H + k] += d * W[c * H + k]!;
+        for (let k = 0; k < H; k++) dHidden[r * H + k] = dHidden[r * H + k]! + d * W[c * H + k]!;
       });
     }
     const back = referenceRecurrentGradients(args, { output: dHidden });
     const dTable = new Float64Array(V * E);
     ids.forEach((id, n) => {
-      for (let e = 0; e < E; e++) dTable[id * E + e] += back.input[n * E + e]!;
+      for (let e = 0; e < E; e++) dTable[id * E + e] = dTable[id * E + e]! + back.input[n * E + e]!;
     });
     const comparison = compareArrays(await embedding.weightGrad.read(), dTable, { rtol: 1e-4, atol: 1e-6 });
     expect(comparison.ok, comparison.message).toBe(true);
