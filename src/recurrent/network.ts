@@ -182,7 +182,7 @@ export class RecurrentNetwork {
 
     const backward = (seeds: BackwardSeeds): BackwardResult => {
       if (released) throw new ArgumentError('backward', 'one call per training pass', 'a second call, or a call after release()');
-      if (seeds.output !== undefined) this.checkState('seeds.output', seeds.output, outShape);
+      if (seeds.output !== undefined) this.checkState('seeds.output', seeds.output, outShape, this.batchFirst ? '[B, T, D·H]' : '[T, B, D·H]');
       this.checkState('seeds.h', seeds.h, stateShape);
       if (seeds.c !== undefined) this.checkState('seeds.c', seeds.c, stateShape);
       const dh = initialState(rt, seeds.h, stateShape, `${this.config.cell}.dh`);
@@ -341,9 +341,9 @@ export class RecurrentNetwork {
     return { steps: T, batch: B };
   }
 
-  private checkState(argument: string, value: Tensor | undefined, shape: number[]): void {
+  private checkState(argument: string, value: Tensor | undefined, shape: number[], layout = '[layers·directions, B, H]'): void {
     if (value === undefined) return;
     checkTensor(argument, value, this.runtime, { dtype: 'f32' });
-    if (value.shape.join() !== shape.join()) throw new ArgumentError(argument, `shape ${describe(shape)} [layers·directions, B, H]`, `shape ${describe(value.shape)}`);
+    if (value.shape.join() !== shape.join()) throw new ArgumentError(argument, `shape ${describe(shape)} ${layout}`, `shape ${describe(value.shape)}`);
   }
 }
