@@ -1,0 +1,27 @@
+/** The canonical shapes of DESIGN.md. */
+export interface BenchShape {
+  name: string;
+  cell: 'lstm' | 'gru';
+  inputSize: number;
+  hiddenSize: number;
+  steps: number;
+  batch: number;
+}
+
+export const CANONICAL_SHAPES: readonly BenchShape[] = [
+  { name: 'lm-small', cell: 'lstm', inputSize: 64, hiddenSize: 128, steps: 64, batch: 32 },
+  { name: 'wide', cell: 'lstm', inputSize: 512, hiddenSize: 512, steps: 32, batch: 16 },
+  { name: 'gru', cell: 'gru', inputSize: 128, hiddenSize: 256, steps: 128, batch: 8 },
+  { name: 'stream', cell: 'lstm', inputSize: 256, hiddenSize: 256, steps: 256, batch: 1 },
+];
+
+/** Multiply-adds × 2 of one forward: input projection and recurrence, every step. */
+export function forwardFlops(s: BenchShape): number {
+  const gates = s.cell === 'lstm' ? 4 : 3;
+  return 2 * s.steps * s.batch * gates * s.hiddenSize * (s.inputSize + s.hiddenSize);
+}
+
+/** Forward, then backward (input and weight gradients, about twice the forward). */
+export function trainingFlops(s: BenchShape): number {
+  return 3 * forwardFlops(s);
+}
