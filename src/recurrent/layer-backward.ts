@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { encodeGemm } from '../ops/gemm.js';
 import { encodeColumnReduce } from '../ops/reduce.js';
 import { backwardKernel, gatesOf, previousHiddenSlot, savedSlots, type CellConfig } from './cells.js';
-import { chunkStarts, dispatchChunk } from './layer-forward.js';
+import { chunkStarts, dispatchChunk, type LayerCall } from './layer-forward.js';
 import type { RecurrentSchedule, RecurrentShape } from './schedule.js';
 
 /** Gradient buffers of one layer, laid out like its parameters; added to, never overwritten. */
@@ -19,17 +19,7 @@ export interface LayerGradientBuffers {
   bHh: GPUBuffer | null;
 }
 
-export interface LayerBackwardCall {
-  config: CellConfig;
-  shape: RecurrentShape;
-  schedule: RecurrentSchedule;
-  batchFirst: boolean;
-  /** The layer's input X, rows × I. */
-  input: GPUBuffer;
-  inputSize: number;
-  wIh: GPUBuffer;
-  wHhT: GPUBuffer;
-  lengths: GPUBuffer | null;
+export interface LayerBackwardCall extends LayerCall {
   /** From the forward with SAVE: rows × [D, savedSlots, H]. */
   saved: GPUBuffer;
   /** dL/d output, rows × [D·H]. */
@@ -37,7 +27,6 @@ export interface LayerBackwardCall {
   /** [L·D, B, H]: in, dL/dh_n of this layer at stateOffset; out, dL/dh0. */
   dhState: GPUBuffer;
   dcState: GPUBuffer | null;
-  stateOffset: number;
   grads: LayerGradientBuffers;
   /** dL/dX, rows × I (overwritten); null when nobody needs it. */
   dInput: GPUBuffer | null;

@@ -9,41 +9,37 @@ import { encodeGemm } from '../ops/gemm.js';
 import { forwardKernel, gatesOf, type CellConfig } from './cells.js';
 import type { RecurrentSchedule, RecurrentShape } from './schedule.js';
 
-export interface LayerForwardCall {
+/** What forward and backward of one layer both take. */
+export interface LayerCall {
   config: CellConfig;
   shape: RecurrentShape;
   schedule: RecurrentSchedule;
   batchFirst: boolean;
-  /** [T, B, I] or [B, T, I] */
+  /** The layer's input X: [T, B, I] or [B, T, I] */
   input: GPUBuffer;
   inputSize: number;
   /** [D·G·H, I]: PyTorch's weight_ih of each direction, stacked. */
   wIh: GPUBuffer;
-  /** [D·G·H], or null without bias. */
-  bIh: GPUBuffer | null;
   /** [D, H, G·H]: W_hh of each direction, transposed. */
   wHhT: GPUBuffer;
-  /** [D·G·H] (zeros without bias). */
-  bHh: GPUBuffer;
   /** [B] u32, or null when every sequence has T steps. */
   lengths: GPUBuffer | null;
-  /** [L·D, B, H]: this layer's state is at stateOffset; holds h0 before, h_T after. */
+  /** Element offset of this layer's [D, B, H] in the [L·D, B, H] state buffers. */
+  stateOffset: number;
+}
+
+export interface LayerForwardCall extends LayerCall {
+  /** [D·G·H], or null without bias. */
+  bIh: GPUBuffer | null;
+  /** [D·G·H] (zeros without bias). */
+  bHh: GPUBuffer;
+  /** [L·D, B, H]: holds h0 before, h_T after. */
   hState: GPUBuffer;
   cState: GPUBuffer | null;
-  stateOffset: number;
   /** [T, B, D·H] or [B, T, D·H] */
   output: GPUBuffer;
   /** For backward: rows × [D, savedSlots, H] of activations; null for inference. */
   saved: GPUBuffer | null;
-}
-
-/** What a chunk dispatch needs to know of its layer, forward or backward. */
-interface ChunkedLayer {
-  shape: RecurrentShape;
-  schedule: RecurrentSchedule;
-  batchFirst: boolean;
-  lengths: GPUBuffer | null;
-  stateOffset: number;
 }
 
 /** First steps of the chunks covering T steps, in forward order. */
@@ -52,7 +48,7 @@ export function chunkStarts(steps: number, chunkLength: number): number[] {
 }
 
 /** One dispatch of a persistent recurrent kernel (forward or backward) over one chunk. */
-export function dispatchChunk(runtime: Runtime, spec: KernelSpec, buffers: Record<string, GPUBuffer>, layer: ChunkedLayer, begin: number): void {
+export function dispatchChunk(runtime: Runtime, spec: KernelSpec, buffers: Record<string, GPUBuffer>, layer: LayerCall, begin: number): void {
   const { steps: T, batch: B, directions: D } = layer.shape;
   const [rowT, rowB] = rowStrides(layer.batchFirst, T, B);
   runtime.dispatch(spec, {

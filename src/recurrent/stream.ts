@@ -2,11 +2,11 @@
 import type { Tensor } from '../tensor.js';
 import type { ForwardState } from './types.js';
 import type { RecurrentNetwork } from './network.js';
+import { CarriedState } from './carried-state.js';
 
 /** Forward in pieces: the state after one piece starts the next. */
 export class RecurrentStream {
-  private h: Tensor<'f32'> | null = null;
-  private c: Tensor<'f32'> | null = null;
+  private readonly carried = new CarriedState();
 
   constructor(
     private readonly network: RecurrentNetwork,
@@ -15,28 +15,21 @@ export class RecurrentStream {
 
   /** Runs the next piece; returns its output. The state is in `state`. */
   forward(piece: Tensor): Tensor<'f32'> {
-    const state: ForwardState = this.h ? { h0: this.h, ...(this.c ? { c0: this.c } : {}) } : this.initial;
-    const result = this.network.forward(piece, state);
-    this.h?.dispose();
-    this.c?.dispose();
-    this.h = result.h;
-    this.c = result.c;
+    const result = this.network.forward(piece, this.carried.isEmpty ? this.initial : this.carried.forwardState);
+    this.carried.replace(result.h, result.c);
     return result.output;
   }
 
   /** The current h (and c): valid until the next forward(), reset() or dispose(). */
   get state(): { h: Tensor<'f32'> | null; c: Tensor<'f32'> | null } {
-    return { h: this.h, c: this.c };
+    return this.carried.state;
   }
 
   reset(): void {
-    this.h?.dispose();
-    this.c?.dispose();
-    this.h = null;
-    this.c = null;
+    this.carried.reset();
   }
 
   dispose(): void {
-    this.reset();
+    this.carried.reset();
   }
 }

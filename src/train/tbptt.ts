@@ -6,6 +6,7 @@
 import type { RecurrentNetwork } from '../recurrent/network.js';
 import { Tape } from '../autograd/tape.js';
 import type { Tensor } from '../tensor.js';
+import { CarriedState } from '../recurrent/carried-state.js';
 
 export interface TruncatedBPTTOptions {
   /** Keep only layer inputs in forward and recompute activations in backward. */
@@ -13,8 +14,7 @@ export interface TruncatedBPTTOptions {
 }
 
 export class TruncatedBPTT {
-  private h: Tensor<'f32'> | null = null;
-  private c: Tensor<'f32'> | null = null;
+  private readonly carried = new CarriedState();
 
   constructor(
     readonly network: RecurrentNetwork,
@@ -29,8 +29,7 @@ export class TruncatedBPTT {
   step(window: Tensor, lossOf: (output: Tensor<'f32'>, tape: Tape) => Tensor): Tensor {
     const tape = new Tape(this.network.runtime);
     const result = this.network.forward(window, {
-      ...(this.h ? { h0: this.h } : {}),
-      ...(this.c ? { c0: this.c } : {}),
+      ...this.carried.forwardState,
       tape,
       recompute: this.options.recompute ?? false,
     });
@@ -39,22 +38,16 @@ export class TruncatedBPTT {
     tape.keep(result.h, result.c, loss);
     tape.dispose();
     // The new state is a plain tensor: the next window's tape sees it as a leaf.
-    this.h?.dispose();
-    this.c?.dispose();
-    this.h = result.h;
-    this.c = result.c;
+    this.carried.replace(result.h, result.c);
     return loss;
   }
 
   /** The carried state (valid until the next step or reset). */
   get state(): { h: Tensor<'f32'> | null; c: Tensor<'f32'> | null } {
-    return { h: this.h, c: this.c };
+    return this.carried.state;
   }
 
   reset(): void {
-    this.h?.dispose();
-    this.c?.dispose();
-    this.h = null;
-    this.c = null;
+    this.carried.reset();
   }
 }
