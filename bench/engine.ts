@@ -3,29 +3,46 @@ import { Adam, GRU, LSTM, Tensor, randomArray, type RecurrentNetwork, type Runti
 import { measure, type Measurement } from './measure.js';
 import { forwardFlops, trainingFlops, type BenchShape } from './shapes.js';
 
-export async function benchEngine(runtime: Runtime, shape: BenchShape, peakGflops: number): Promise<Measurement[]> {
+/** The two timed operations on one shape, each leaving nothing queued after a sync. */
+export interface EngineCase {
+  inference: () => Promise<void>;
+  trainingStep: () => void;
+  dispose: () => void;
+}
+
+export function engineCase(runtime: Runtime, shape: BenchShape): EngineCase {
   const { inputSize: I, hiddenSize: H, steps: T, batch: B } = shape;
   const Module = shape.cell === 'lstm' ? LSTM : GRU;
   const network: RecurrentNetwork = new Module(runtime, { inputSize: I, hiddenSize: H, init: { seed: 1 } });
   const optimizer = new Adam(runtime, network.parameters(), { lr: 1e-3 });
   const x = Tensor.from(runtime, randomArray(T * B * I, 2), [T, B, I]);
   const seed = Tensor.from(runtime, new Float32Array(T * B * H).fill(1 / (T * B * H)), [T, B, H]);
+  return {
+    inference: async () => {
+      const { output, h, c } = network.forward(x);
+      await output.read();
+      for (const t of [output, h, c]) t?.dispose();
+    },
+    trainingStep: () => {
+      optimizer.zeroGradients();
+      const pass = network.forwardTrain(x);
+      const grads = pass.backward({ output: seed });
+      optimizer.update();
+      for (const t of [pass.output, pass.h, pass.c, grads.input, grads.h0, grads.c0]) t?.dispose();
+    },
+    dispose: () => {
+      for (const t of [x, seed]) t.dispose();
+      optimizer.dispose();
+      network.dispose();
+    },
+  };
+}
 
-  const inference = await measure(runtime, `${shape.name} inference`, async () => {
-    const { output, h, c } = network.forward(x);
-    await output.read();
-    for (const t of [output, h, c]) t?.dispose();
-  });
-  const training = await measure(runtime, `${shape.name} training step`, () => {
-    optimizer.zeroGradients();
-    const pass = network.forwardTrain(x);
-    const grads = pass.backward({ output: seed });
-    optimizer.update();
-    for (const t of [pass.output, pass.h, pass.c, grads.input, grads.h0, grads.c0]) t?.dispose();
-  });
-  for (const t of [x, seed]) t.dispose();
-  optimizer.dispose();
-  network.dispose();
+export async function benchEngine(runtime: Runtime, shape: BenchShape, peakGflops: number): Promise<Measurement[]> {
+  const bench = engineCase(runtime, shape);
+  const inference = await measure(runtime, `${shape.name} inference`, bench.inference);
+  const training = await measure(runtime, `${shape.name} training step`, bench.trainingStep);
+  bench.dispose();
   const withRate = (m: Measurement, flops: number): Measurement => {
     const gflops = flops / (m.value / 1e3) / 1e9;
     return { ...m, gflops, shareOfPeak: gflops / peakGflops };

@@ -1,5 +1,6 @@
 export { createRuntime, type RuntimeOptions } from './runtime/create-runtime.js';
 export { Runtime, type AdapterDescription, type DispatchArgs } from './runtime/runtime.js';
+export type { KernelTime } from './runtime/profiler.js';
 export { BufferPool, type PoolStats } from './runtime/buffer-pool.js';
 export { SWIFTSHADER_ICD_PATHS, type NodeAdapterChoice } from './runtime/node-gpu.js';
 export { KernelCache, kernelKey, type Kernel, type KernelSpec, type ConstantValue, type BufferBindings } from './kernels/kernel-cache.js';

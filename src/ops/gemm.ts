@@ -15,14 +15,27 @@ export const GEMM_SHADER = { name: 'gemm', code: gemmSource } as const;
 const MICRO_TILE = 4;
 
 export interface GemmTiling {
-  /** Invocations along N and M; each owns a 4 × 4 block of C. */
+  /**
+   * 'tiled': slabs of A and B shared through workgroup memory (GPUs). 'direct': no
+   * workgroup memory or barriers, 8 × 8 of C per invocation (CPU implementations).
+   */
+  strategy: 'tiled' | 'direct';
+  /** Tiled: invocations along N and M; each owns a 4 × 4 block of C. */
   wgN: number;
   wgM: number;
   tileK: number;
 }
 
-/** Picks the workgroup shape: wide tiles for short C, tall ones for narrow C. */
-export function chooseGemmTiling(M: number, N: number, limits: GPUSupportedLimits, K = Infinity): GemmTiling {
+const DIRECT_MICRO_TILE = 8;
+const DIRECT_WORKGROUP = 64;
+
+/**
+ * Picks the strategy and workgroup shape. Software adapters get 'direct' (measured 3–8×
+ * faster there, bench/RESULTS.md); GPUs get 'tiled', with wide tiles for short C and tall
+ * ones for narrow C.
+ */
+export function chooseGemmTiling(M: number, N: number, limits: GPUSupportedLimits, K = Infinity, software = false): GemmTiling {
+  if (software) return { strategy: 'direct', wgN: 1, wgM: 1, tileK: 1 };
   const maxInvocations = Math.min(256, limits.maxComputeInvocationsPerWorkgroup);
   let wgM = 16;
   let wgN = 16;
@@ -36,12 +49,12 @@ export function chooseGemmTiling(M: number, N: number, limits: GPUSupportedLimit
   // deeper than K needs.
   let tileK = 32;
   while (tileK > 4 && tileK / 2 >= K) tileK /= 2;
-  while (tileK > 1 && gemmWorkgroupBytes({ wgN, wgM, tileK }) > limits.maxComputeWorkgroupStorageSize) tileK /= 2;
-  return { wgN, wgM, tileK };
+  while (tileK > 1 && gemmWorkgroupBytes({ strategy: 'tiled', wgN, wgM, tileK }) > limits.maxComputeWorkgroupStorageSize) tileK /= 2;
+  return { strategy: 'tiled', wgN, wgM, tileK };
 }
 
 export function gemmWorkgroupBytes(tiling: GemmTiling): number {
-  return tiling.tileK * (tiling.wgM + tiling.wgN) * 16;
+  return tiling.strategy === 'direct' ? 0 : tiling.tileK * (tiling.wgM + tiling.wgN) * 16;
 }
 
 /** A GEMM on raw buffers. Offsets, leading dimensions and strides are in elements. */
@@ -72,22 +85,16 @@ export interface GemmCall {
 }
 
 export function encodeGemm(runtime: Runtime, call: GemmCall): void {
-  const tiling = call.tiling ?? chooseGemmTiling(call.M, call.N, runtime.limits, call.K);
+  const tiling = call.tiling ?? chooseGemmTiling(call.M, call.N, runtime.limits, call.K, runtime.adapter.isSoftware);
   const workgroupBytes = gemmWorkgroupBytes(tiling);
   if (workgroupBytes > runtime.limits.maxComputeWorkgroupStorageSize) {
     throw new DeviceLimitError('maxComputeWorkgroupStorageSize', workgroupBytes, runtime.limits.maxComputeWorkgroupStorageSize, 'gemm tiling');
   }
-  const spec: KernelSpec = {
-    shader: GEMM_SHADER,
-    constants: {
-      TRANS_A: call.transA ?? false,
-      TRANS_B: call.transB ?? false,
-      HAS_BIAS: call.bias !== undefined,
-      WG_N: tiling.wgN,
-      WG_M: tiling.wgM,
-      TILE_K: tiling.tileK,
-    },
-  };
+  const flags = { TRANS_A: call.transA ?? false, TRANS_B: call.transB ?? false, HAS_BIAS: call.bias !== undefined };
+  const spec: KernelSpec =
+    tiling.strategy === 'direct'
+      ? { shader: GEMM_SHADER, entryPoint: 'direct', constants: { ...flags, DIRECT_WG: DIRECT_WORKGROUP } }
+      : { shader: GEMM_SHADER, constants: { ...flags, WG_N: tiling.wgN, WG_M: tiling.wgM, TILE_K: tiling.tileK } };
   runtime.dispatch(spec, {
     buffers: { a: call.a, b: call.b, c: call.c, bias: call.bias ?? runtime.placeholder() },
     uniforms: {
@@ -107,12 +114,20 @@ export function encodeGemm(runtime: Runtime, call: GemmCall): void {
       alpha: call.alpha ?? 1,
       beta: call.beta ?? 0,
     },
-    workgroups: [
+    workgroups: tiling.strategy === 'direct' ? directGrid(runtime, call.M, call.N, call.batch ?? 1) : [
       Math.ceil(call.N / (tiling.wgN * MICRO_TILE)),
       Math.ceil(call.M / (tiling.wgM * MICRO_TILE)),
       call.batch ?? 1,
     ],
   });
+}
+
+/** Workgroups covering every 8 × 8 block of C, folded into y past the per-dimension limit. */
+function directGrid(runtime: Runtime, M: number, N: number, batch: number): [number, number, number] {
+  const blocks = Math.ceil(M / DIRECT_MICRO_TILE) * Math.ceil(N / DIRECT_MICRO_TILE);
+  const groups = Math.ceil(blocks / DIRECT_WORKGROUP);
+  const x = Math.min(groups, runtime.limits.maxComputeWorkgroupsPerDimension);
+  return [x, Math.ceil(groups / x), batch];
 }
 
 export interface GemmOptions {
@@ -127,6 +142,8 @@ export interface GemmOptions {
   bias?: Tensor;
   /** Write here instead of a new tensor; shape [M, N] or [batch, M, N]. */
   out?: Tensor;
+  /** Kernel strategy; by default the one chooseGemmTiling picks for the adapter. */
+  strategy?: GemmTiling['strategy'];
 }
 
 /**
@@ -183,6 +200,7 @@ export function gemm(a: Tensor, b: Tensor, options: GemmOptions = {}): Tensor {
     strideA: a.rank === 3 ? aRows * aCols : 0,
     strideB: b.rank === 3 ? bRows * bCols : 0,
     strideC: M * N,
+    ...(options.strategy ? { tiling: chooseGemmTiling(M, N, runtime.limits, K, options.strategy === 'direct') } : {}),
   });
   return c;
 }

@@ -61,11 +61,11 @@ export function previousHiddenSlot(cell: CellConfig['cell']): number {
   return cell === 'lstm' ? 6 : cell === 'gru' ? 4 : 1;
 }
 
-export function backwardKernel(config: CellConfig, hidden: number, batchTile: number, workgroupSize: number): { shader: ShaderSource; constants: Record<string, ConstantValue> } {
-  const common = { H: hidden, BT: batchTile, WG: workgroupSize };
+export function backwardKernel(config: CellConfig, tile: TileShape): { shader: ShaderSource; constants: Record<string, ConstantValue> } {
+  const common = { H: tile.hidden, BT: tile.batchTile, WG: tile.workgroupSize };
   switch (config.cell) {
     case 'lstm':
-      return { shader: LSTM_BACKWARD_SHADER, constants: common };
+      return { shader: LSTM_BACKWARD_SHADER, constants: { ...common, BB: tile.batchBlock } };
     case 'gru':
       return { shader: GRU_BACKWARD_SHADER, constants: { ...common, RESET_AFTER: config.resetAfter } };
     case 'rnn':

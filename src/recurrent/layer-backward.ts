@@ -42,7 +42,7 @@ export function encodeLayerBackward(runtime: Runtime, call: LayerBackwardCall): 
   const dGates = runtime.pool.acquire(rows * gateWidth * 4, GPUBufferUsage.STORAGE, `${config.cell} d_gates`);
   const dGatesH = separateRecurrent ? runtime.pool.acquire(rows * gateWidth * 4, GPUBufferUsage.STORAGE, `${config.cell} d_gates_h`) : dGates;
 
-  const { shader, constants } = backwardKernel(config, H, schedule.batchTile, schedule.workgroupSize);
+  const { shader, constants } = backwardKernel(config, schedule);
   const buffers: Record<string, GPUBuffer> = {
     saved: call.saved,
     d_out: call.dOutput,

@@ -8,6 +8,7 @@
 import { BufferPool } from './buffer-pool.js';
 import { KernelCache, type BufferBindings, type KernelSpec } from '../kernels/kernel-cache.js';
 import { DeviceLimitError } from '../errors.js';
+import { DispatchProfiler, type KernelTime } from './profiler.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -33,6 +34,7 @@ export class Runtime {
   private readonly placeholders = new Map<'read' | 'write', GPUBuffer>();
   private readonly errors: string[] = [];
   private destroyed = false;
+  private profiler: DispatchProfiler | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -62,10 +64,44 @@ export class Runtime {
     if (x === 0 || y === 0 || z === 0) return;
     const kernel = this.kernels.get(spec);
     const group = this.kernels.bindGroup(kernel, args.buffers, args.uniforms);
-    const pass = this.computePass();
+    if (this.profiler) this.endPass();
+    const pass = this.computePass(this.profiler?.timestampWrites(`${spec.shader.name}.${spec.entryPoint ?? 'main'}`));
     pass.setPipeline(kernel.pipeline);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(x, y, z);
+    if (this.profiler) this.endPass();
+  }
+
+  /** Whether the adapter gives GPU timestamps (the 'timestamp-query' feature). */
+  get canProfile(): boolean {
+    return this.features.has('timestamp-query');
+  }
+
+  /**
+   * Times every dispatch from now until `stopProfiling` on the GPU's clock. Each dispatch
+   * gets a pass of its own meanwhile, which adds a little time of its own.
+   */
+  startProfiling(): void {
+    if (!this.canProfile) throw new Error("startProfiling: this adapter has no 'timestamp-query' feature");
+    if (this.profiler) throw new Error('startProfiling: already profiling');
+    this.endPass();
+    this.profiler = new DispatchProfiler(this.device);
+  }
+
+  /** Stops profiling and returns GPU time by kernel (shader.entry point), slowest first. */
+  async stopProfiling(): Promise<KernelTime[]> {
+    const profiler = this.profiler;
+    if (!profiler) throw new Error('stopProfiling: not profiling');
+    this.profiler = null;
+    const resolved = profiler.resolve(this.commandEncoder());
+    if (!resolved) return [];
+    try {
+      const bytes = await this.readBuffer(resolved, 0, resolved.size, 'dispatch timestamps');
+      return profiler.totals(new BigUint64Array(bytes));
+    } finally {
+      resolved.destroy();
+      profiler.destroy();
+    }
   }
 
   /** The command encoder with no pass open, for copies and clears. */
@@ -137,16 +173,18 @@ export class Runtime {
     this.pass?.end();
     this.pass = null;
     this.encoder = null;
+    this.profiler?.destroy();
+    this.profiler = null;
     this.pool.destroy();
     this.kernels.destroy();
     for (const buffer of this.placeholders.values()) buffer.destroy();
     if (this.ownsDevice) this.device.destroy();
   }
 
-  private computePass(): GPUComputePassEncoder {
+  private computePass(timestampWrites?: GPUComputePassTimestampWrites): GPUComputePassEncoder {
     if (!this.pass) {
       this.encoder ??= this.device.createCommandEncoder({ label: 'webgpu-rnn commands' });
-      this.pass = this.encoder.beginComputePass({ label: 'webgpu-rnn kernels' });
+      this.pass = this.encoder.beginComputePass({ label: 'webgpu-rnn kernels', ...(timestampWrites ? { timestampWrites } : {}) });
     }
     return this.pass;
   }

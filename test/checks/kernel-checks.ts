@@ -49,7 +49,9 @@ function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
   return out;
 }
 
-/** Every shape with every transpose combination; the reference is computed once per shape. */
+const STRATEGIES = ['tiled', 'direct'] as const;
+
+/** Every shape with every transpose, by both strategies; the reference is computed once per shape. */
 export async function checkGemmGrid(runtime: Runtime, shapes: readonly GemmShape[] = GEMM_SHAPES): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const [index, { M, N, K }] of shapes.entries()) {
@@ -59,11 +61,14 @@ export async function checkGemmGrid(runtime: Runtime, shapes: readonly GemmShape
     for (const [transA, transB] of TRANSPOSES) {
       const a = Tensor.from(runtime, transA ? transpose(opA, M, K) : opA, transA ? [K, M] : [M, K]);
       const b = Tensor.from(runtime, transB ? transpose(opB, K, N) : opB, transB ? [N, K] : [K, N]);
-      const c = gemm(a, b, { transA, transB });
-      const actual = await c.read();
-      const name = `gemm M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`;
-      results.push({ name, ...compareArrays(actual, expected.value, { rtol: GEMM_RTOL }, expected.magnitude) });
-      for (const t of [a, b, c]) t.dispose();
+      for (const strategy of STRATEGIES) {
+        const c = gemm(a, b, { transA, transB, strategy });
+        const actual = await c.read();
+        const name = `gemm ${strategy} M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`;
+        results.push({ name, ...compareArrays(actual, expected.value, { rtol: GEMM_RTOL }, expected.magnitude) });
+        c.dispose();
+      }
+      for (const t of [a, b]) t.dispose();
     }
   }
   return results;
@@ -89,10 +94,13 @@ export async function checkGemmEpilogue(runtime: Runtime): Promise<CheckResult[]
   }
   const ta = Tensor.from(runtime, a, [batch, M, K]);
   const tb = Tensor.from(runtime, b, [K, N]);
-  const tc = Tensor.from(runtime, c0, [batch, M, N]);
   const tbias = Tensor.from(runtime, bias, [N]);
-  gemm(ta, tb, { alpha, beta, bias: tbias, out: tc });
-  results.push({ name: 'gemm batched alpha beta bias', ...compareArrays(await tc.read(), expected, { rtol: GEMM_RTOL }, magnitude) });
+  for (const strategy of STRATEGIES) {
+    const out = Tensor.from(runtime, c0, [batch, M, N]);
+    gemm(ta, tb, { alpha, beta, bias: tbias, out, strategy });
+    results.push({ name: `gemm ${strategy} batched alpha beta bias`, ...compareArrays(await out.read(), expected, { rtol: GEMM_RTOL }, magnitude) });
+    out.dispose();
+  }
 
   // beta = 0 must not read C: NaN there has to vanish.
   const nan = Tensor.from(runtime, new Float32Array(batch * M * N).fill(NaN), [batch, M, N]);
@@ -105,7 +113,7 @@ export async function checkGemmEpilogue(runtime: Runtime): Promise<CheckResult[]
     plainMagnitude.set(r.magnitude, i * M * N);
   }
   results.push({ name: 'gemm beta=0 ignores NaN in out', ...compareArrays(await nan.read(), plain, { rtol: GEMM_RTOL }, plainMagnitude) });
-  for (const t of [ta, tb, tc, tbias, nan]) t.dispose();
+  for (const t of [ta, tb, tbias, nan]) t.dispose();
   return results;
 }
 
