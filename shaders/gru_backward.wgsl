@@ -20,6 +20,7 @@
 override H: u32;            // hidden size
 override BT: u32;           // sequences per workgroup
 override WG: u32 = 256;     // invocations per workgroup
+override BB: u32 = 4;       // sequences per work item of the recurrent product: 1, 2 or 4
 override RESET_AFTER: bool = true;
 
 const GATES: u32 = 3u;
@@ -147,21 +148,53 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
     }
 
     // dh_carry = W_hhᵀ · (recurrent gate gradients) + direct; Cho's n block went through r ⊙ h.
+    // A work item is 4 units × BB rows: each weight load serves BB rows, each gradient load 4 units.
     let rows_used = select(2u * H, GATES * H, RESET_AFTER);
-    for (var item = lid; item < tile * H; item += WG) {
-      let row = item / H;
-      let k = item % H;
-      if (s >= sequence_length(b0 + row)) { continue; }
-      var acc = direct[row * H + k];
+    let unit_groups = (H + 3u) / 4u;
+    let blocks = (tile + BB - 1u) / BB;
+    for (var item = lid; item < unit_groups * blocks; item += WG) {
+      let k0 = (item % unit_groups) * 4u;
+      let first = (item / unit_groups) * BB;
+      // Rows past the tile repeat row `first`; units past H repeat unit H − 1. Neither is stored.
+      let r1 = select(first, first + 1u, first + 1u < tile);
+      let r2 = select(first, first + 2u, first + 2u < tile);
+      let r3 = select(first, first + 3u, first + 3u < tile);
+      let w0 = w_base + min(k0, H - 1u) * GATES * H;
+      let w1 = w_base + min(k0 + 1u, H - 1u) * GATES * H;
+      let w2 = w_base + min(k0 + 2u, H - 1u) * GATES * H;
+      let w3 = w_base + min(k0 + 3u, H - 1u) * GATES * H;
+      var acc0 = vec4<f32>(0.0);
+      var acc1 = vec4<f32>(0.0);
+      var acc2 = vec4<f32>(0.0);
+      var acc3 = vec4<f32>(0.0);
       for (var r = 0u; r < rows_used; r++) {
-        acc = fma(w_hh_t[w_base + k * GATES * H + r], dg_buf[row * GATES * H + r], acc);
+        let w = vec4<f32>(w_hh_t[w0 + r], w_hh_t[w1 + r], w_hh_t[w2 + r], w_hh_t[w3 + r]);
+        acc0 = fma(vec4<f32>(dg_buf[first * GATES * H + r]), w, acc0);
+        if (BB > 1u) { acc1 = fma(vec4<f32>(dg_buf[r1 * GATES * H + r]), w, acc1); }
+        if (BB > 2u) {
+          acc2 = fma(vec4<f32>(dg_buf[r2 * GATES * H + r]), w, acc2);
+          acc3 = fma(vec4<f32>(dg_buf[r3 * GATES * H + r]), w, acc3);
+        }
       }
-      dh_buf[row * H + k] = acc;
+      store_dh(b0, first, k0, s, acc0);
+      if (BB > 1u && first + 1u < tile) { store_dh(b0, first + 1u, k0, s, acc1); }
+      if (BB > 2u && first + 2u < tile) { store_dh(b0, first + 2u, k0, s, acc2); }
+      if (BB > 3u && first + 3u < tile) { store_dh(b0, first + 3u, k0, s, acc3); }
     }
     workgroupBarrier();
   }
 
   for (var i = lid; i < tile * H; i += WG) {
     dh_state[state_base + i] = dh_buf[i];
+  }
+}
+
+// dh_carry of tile row `row`, units k0..k0+3 (those below H): the product plus the direct
+// path. Rows past their sequence's end keep dh unchanged.
+fn store_dh(b0: u32, row: u32, k0: u32, s: u32, acc: vec4<f32>) {
+  if (s >= sequence_length(b0 + row)) { return; }
+  for (var u = 0u; u < 4u; u++) {
+    let k = k0 + u;
+    if (k < H) { dh_buf[row * H + k] = acc[u] + direct[row * H + k]; }
   }
 }

@@ -15,7 +15,7 @@
 
 override H: u32;            // hidden size
 override BT: u32;           // sequences per workgroup
-override BB: u32 = 4;       // sequences per work item: 1, 2 or 4
+override BB: u32 = 4;       // sequences per work item: 1, 2, 4 or 8
 override WG: u32 = 256;     // invocations per workgroup
 override SAVE: bool = false; // keep activations for backward in `saved`
 
@@ -110,11 +110,19 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       let r1 = select(first, first + 1u, first + 1u < tile);
       let r2 = select(first, first + 2u, first + 2u < tile);
       let r3 = select(first, first + 3u, first + 3u < tile);
+      let r4 = select(first, first + 4u, first + 4u < tile);
+      let r5 = select(first, first + 5u, first + 5u < tile);
+      let r6 = select(first, first + 6u, first + 6u < tile);
+      let r7 = select(first, first + 7u, first + 7u < tile);
 
       var acc0 = vec4<f32>(0.0);
       var acc1 = vec4<f32>(0.0);
       var acc2 = vec4<f32>(0.0);
       var acc3 = vec4<f32>(0.0);
+      var acc4 = vec4<f32>(0.0);
+      var acc5 = vec4<f32>(0.0);
+      var acc6 = vec4<f32>(0.0);
+      var acc7 = vec4<f32>(0.0);
       for (var k = 0u; k < H; k++) {
         let w_at = w_base + k * GATES * H + j;
         let w = vec4<f32>(w_hh_t[w_at], w_hh_t[w_at + H], w_hh_t[w_at + 2u * H], w_hh_t[w_at + 3u * H]);
@@ -124,6 +132,12 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
           acc2 = fma(vec4<f32>(h_buf[prev_half + r2 * H + k]), w, acc2);
           acc3 = fma(vec4<f32>(h_buf[prev_half + r3 * H + k]), w, acc3);
         }
+        if (BB > 4u) {
+          acc4 = fma(vec4<f32>(h_buf[prev_half + r4 * H + k]), w, acc4);
+          acc5 = fma(vec4<f32>(h_buf[prev_half + r5 * H + k]), w, acc5);
+          acc6 = fma(vec4<f32>(h_buf[prev_half + r6 * H + k]), w, acc6);
+          acc7 = fma(vec4<f32>(h_buf[prev_half + r7 * H + k]), w, acc7);
+        }
       }
       let bias = vec4<f32>(b_hh[d * GATES * H + j], b_hh[d * GATES * H + H + j],
                            b_hh[d * GATES * H + 2u * H + j], b_hh[d * GATES * H + 3u * H + j]);
@@ -131,6 +145,10 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       if (BB > 1u && first + 1u < tile) { finish(d, b0, first + 1u, j, s, prev_half, next_half, acc1 + bias); }
       if (BB > 2u && first + 2u < tile) { finish(d, b0, first + 2u, j, s, prev_half, next_half, acc2 + bias); }
       if (BB > 3u && first + 3u < tile) { finish(d, b0, first + 3u, j, s, prev_half, next_half, acc3 + bias); }
+      if (BB > 4u && first + 4u < tile) { finish(d, b0, first + 4u, j, s, prev_half, next_half, acc4 + bias); }
+      if (BB > 5u && first + 5u < tile) { finish(d, b0, first + 5u, j, s, prev_half, next_half, acc5 + bias); }
+      if (BB > 6u && first + 6u < tile) { finish(d, b0, first + 6u, j, s, prev_half, next_half, acc6 + bias); }
+      if (BB > 7u && first + 7u < tile) { finish(d, b0, first + 7u, j, s, prev_half, next_half, acc7 + bias); }
     }
     workgroupBarrier();
   }

@@ -22,7 +22,8 @@ export * as reference from './reference/index.js';
 export { RecurrentNetwork, type RecurrentOptions, type ForwardState, type ForwardResult, type TrainingPass, type BackwardSeeds, type BackwardResult } from './recurrent/network.js';
 export { LSTM, GRU, RNN, type LSTMOptions, type GRUOptions, type RNNOptions } from './recurrent/modules.js';
 export { RecurrentStream } from './recurrent/stream.js';
-export { chooseSchedule, type RecurrentSchedule, type RecurrentShape } from './recurrent/schedule.js';
+export { chooseSchedule, type RecurrentSchedule, type RecurrentShape, type ScheduleOptions } from './recurrent/schedule.js';
+export { tuneRecurrent, exportTuning, importTuning, tuningKey, type TunedChoice, type TuningResult, type TuneOptions } from './recurrent/tuning.js';
 export { initialStateDict, parameterShapes, type InitOptions } from './recurrent/init.js';
 export {
   LSTM_FORWARD_SHADER,

@@ -67,7 +67,7 @@ export function backwardKernel(config: CellConfig, tile: TileShape): { shader: S
     case 'lstm':
       return { shader: LSTM_BACKWARD_SHADER, constants: { ...common, BB: tile.batchBlock } };
     case 'gru':
-      return { shader: GRU_BACKWARD_SHADER, constants: { ...common, RESET_AFTER: config.resetAfter } };
+      return { shader: GRU_BACKWARD_SHADER, constants: { ...common, BB: tile.batchBlock, RESET_AFTER: config.resetAfter } };
     case 'rnn':
       return { shader: RNN_BACKWARD_SHADER, constants: { ...common, RELU: config.nonlinearity === 'relu' } };
   }

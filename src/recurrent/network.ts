@@ -10,7 +10,8 @@ import type { StateDict } from '../reference/recurrent.js';
 import type { CellConfig } from './cells.js';
 import { initialStateDict, type NetworkDims } from './init.js';
 import { RecurrentParameters } from './parameters.js';
-import { chooseSchedule, type RecurrentSchedule } from './schedule.js';
+import { chooseSchedule, type RecurrentSchedule, type RecurrentShape, type ScheduleOptions } from './schedule.js';
+import { tunedChoice } from './tuning.js';
 import { encodeLayerForward } from './layer-forward.js';
 import { encodeLayerBackward } from './layer-backward.js';
 import { savedSlots } from './cells.js';
@@ -32,6 +33,8 @@ export class RecurrentNetwork {
   readonly batchFirst: boolean;
   readonly bidirectional: boolean;
   readonly chunkLength: number | undefined;
+  /** Fixes some of the scheduler's choices (batch tile, work-item block, workgroup size), over any tuned choice. */
+  scheduleOverrides: Omit<ScheduleOptions, 'pass' | 'chunkLength'> = {};
   readonly dropout: number;
   readonly variationalDropout: boolean;
   private readonly dropoutSeed: number;
@@ -60,6 +63,18 @@ export class RecurrentNetwork {
     // Fails early, naming the limit, when the device cannot hold this hidden size.
     chooseSchedule(config, { steps: 1, batch: 1, hidden: this.hiddenSize, directions: this.directions }, runtime.limits);
     this.weights = new RecurrentParameters(runtime, config, this.dims, initialStateDict(config, this.dims, options.init));
+  }
+
+  /** The scheduler's choice for one pass: its rules, under a tuned choice, under overrides. */
+  private schedule(shape: RecurrentShape, pass: 'forward' | 'backward'): RecurrentSchedule {
+    const options: ScheduleOptions = {
+      software: this.runtime.adapter.isSoftware,
+      ...tunedChoice(this.runtime, this.config, shape, pass),
+      ...this.scheduleOverrides,
+      ...(this.chunkLength === undefined ? {} : { chunkLength: this.chunkLength }),
+      pass,
+    };
+    return chooseSchedule(this.config, shape, this.runtime.limits, options);
   }
 
   get directions(): number {
@@ -134,8 +149,8 @@ export class RecurrentNetwork {
     else if (state.c0 !== undefined) throw new ArgumentError('state.c0', `nothing: only LSTM has a cell state, this is ${this.config.cell.toUpperCase()}`, describe(state.c0));
     const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
     const shape = { steps: T, batch: B, hidden: H, directions: D };
-    const schedule = chooseSchedule(this.config, shape, this.runtime.limits, this.chunkLength);
-    const backwardSchedule = training ? chooseSchedule(this.config, shape, this.runtime.limits, this.chunkLength, 'backward') : null;
+    const schedule = this.schedule(shape, 'forward');
+    const backwardSchedule = training ? this.schedule(shape, 'backward') : null;
 
     // All checks done: from here on, GPU work is recorded.
     const rt = this.runtime;

@@ -4,7 +4,7 @@
  * the step where error first exceeds the tolerance, and the worst error per step shows
  * how error grows with T.
  */
-import { GRU, LSTM, RNN, Tensor, type RecurrentNetwork, type Runtime } from '../../src/index.js';
+import { GRU, LSTM, RNN, Tensor, type RecurrentNetwork, type Runtime, type TunedChoice } from '../../src/index.js';
 import { referenceRecurrent, type CellType, type Nonlinearity } from '../../src/reference/index.js';
 import { randomArray } from '../../src/util/random.js';
 import { compareArrays } from './compare.js';
@@ -29,11 +29,14 @@ export interface RecurrentCase {
   chunkLength?: number;
   bias?: boolean;
   seed?: number;
+  /** Scheduler choices to force (as a tuner would), instead of the rules'. */
+  schedule?: TunedChoice;
 }
 
 export function caseName(c: RecurrentCase): string {
   const variant = c.cell === 'gru' ? (c.resetAfter === false ? '-cho' : '') : c.cell === 'rnn' ? `-${c.nonlinearity ?? 'tanh'}` : '';
   const flags = [c.bidirectional ? 'bi' : '', c.withLengths ? 'lengths' : '', c.batchFirst ? 'batchFirst' : '', c.withInitialState ? 'h0' : '', c.bias === false ? 'nobias' : '', c.chunkLength ? `K=${c.chunkLength}` : '']
+    .concat(c.schedule ? [`schedule=${JSON.stringify(c.schedule)}`] : [])
     .filter(Boolean)
     .join(',');
   return `${c.cell}${variant} L=${c.numLayers} I=${c.inputSize} H=${c.hiddenSize} T=${c.steps} B=${c.batch}${flags ? ` ${flags}` : ''}`;
@@ -50,9 +53,14 @@ export function makeNetwork(runtime: Runtime, c: RecurrentCase): RecurrentNetwor
     init: { seed: c.seed ?? 7 },
     ...(c.chunkLength ? { chunkLength: c.chunkLength } : {}),
   };
-  if (c.cell === 'lstm') return new LSTM(runtime, options);
-  if (c.cell === 'gru') return new GRU(runtime, { ...options, resetAfter: c.resetAfter ?? true });
-  return new RNN(runtime, { ...options, nonlinearity: c.nonlinearity ?? 'tanh' });
+  const network =
+    c.cell === 'lstm'
+      ? new LSTM(runtime, options)
+      : c.cell === 'gru'
+        ? new GRU(runtime, { ...options, resetAfter: c.resetAfter ?? true })
+        : new RNN(runtime, { ...options, nonlinearity: c.nonlinearity ?? 'tanh' });
+  if (c.schedule) network.scheduleOverrides = c.schedule;
+  return network;
 }
 
 /** Lengths from T down to 1, spread over the batch, so that every kind of end occurs. */

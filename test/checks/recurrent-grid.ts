@@ -58,3 +58,30 @@ export function sizeCases(): RecurrentCase[] {
   }
   return cases;
 }
+
+/**
+ * Every work-item block and a small and a large workgroup, forced as a tuner would force
+ * them, for every cell: batch 11 (blocks that do not divide it), H of 7 and 33 (not
+ * multiples of 4), with lengths, both directions.
+ */
+export function scheduleCases(): RecurrentCase[] {
+  const cases: RecurrentCase[] = [];
+  for (const variant of CELL_VARIANTS) {
+    for (const batchBlock of [1, 2, 4, 8]) {
+      for (const [hiddenSize, workgroupSize] of [[7, 32], [33, 256]] as const) {
+        cases.push({
+          ...variant,
+          inputSize: 5,
+          hiddenSize,
+          numLayers: 1,
+          bidirectional: hiddenSize === 33,
+          steps: 6,
+          batch: 11,
+          withLengths: true,
+          schedule: { batchBlock, workgroupSize },
+        });
+      }
+    }
+  }
+  return cases;
+}

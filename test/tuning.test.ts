@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ArgumentError, LSTM, Tensor, exportTuning, importTuning, randomArray, tuneRecurrent, tuningKey } from '../src/index.js';
+import { checkRecurrentCase, caseName } from './checks/recurrent-checks.js';
+import { checkGradientCase } from './checks/gradient-checks.js';
+import { scheduleCases } from './checks/recurrent-grid.js';
+import { expectAllPass, useRuntime } from './helpers.js';
+
+describe('every schedule a tuner may choose gives the float64 results', () => {
+  const runtime = useRuntime();
+  for (const c of scheduleCases()) {
+    it(`${caseName(c)}: forward (1e-5) and gradients (1e-4)`, async () => {
+      expectAllPass(await checkRecurrentCase(runtime(), c));
+      expectAllPass(await checkGradientCase(runtime(), c));
+    });
+  }
+});
+
+describe('tuneRecurrent', () => {
+  const runtime = useRuntime();
+
+  it('times every candidate, records the fastest for the shape, and networks then use it', async () => {
+    const rt = runtime();
+    const network = new LSTM(rt, { inputSize: 3, hiddenSize: 8, init: { seed: 1 } });
+    const input = Tensor.from(rt, randomArray(4 * 9 * 3, 2), [4, 9, 3]);
+    const before = await network.forward(input).output.read();
+    const results = await tuneRecurrent(network, input, { runs: 1 });
+    expect(results.map((r) => r.pass)).toEqual(['forward', 'backward']);
+    for (const r of results) {
+      expect(r.timings.length).toBeGreaterThan(4);
+      expect(r.choice).toEqual(r.timings[0]!.choice);
+      for (let i = 1; i < r.timings.length; i++) expect(r.timings[i]!.milliseconds).toBeGreaterThanOrEqual(r.timings[i - 1]!.milliseconds);
+    }
+    const table = exportTuning(rt);
+    const key = tuningKey(network.config, { steps: 4, batch: 9, hidden: 8, directions: 1 }, 'forward');
+    expect(table[key]).toEqual(results[0]!.choice);
+    // Tuning leaves no gradients behind and changes no result.
+    for (const g of Object.values(await network.gradientStateDict())) expect(Array.from(g.data).every((v) => v === 0)).toBe(true);
+    const after = await network.forward(input).output.read();
+    for (let i = 0; i < before.length; i++) expect(after[i]).toBeCloseTo(before[i]!, 6);
+    network.dispose();
+    input.dispose();
+  });
+
+  it('imports a table after checking it', () => {
+    const rt = runtime();
+    expect(() => importTuning(rt, { 'lstm H=8 B=9 D=1 forward': { batchBlock: 0 } })).toThrow(ArgumentError);
+    expect(() => importTuning(rt, { 'lstm H=8 B=9 D=1 forward': { batchBlock: 0 } })).toThrow(/table\["lstm H=8 B=9 D=1 forward"\]\.batchBlock/);
+    importTuning(rt, { 'lstm H=5 B=2 D=1 forward': { batchBlock: 2, workgroupSize: 64 } });
+    expect(exportTuning(rt)['lstm H=5 B=2 D=1 forward']).toEqual({ batchBlock: 2, workgroupSize: 64 });
+  });
+});
