@@ -25,3 +25,19 @@ export function forwardFlops(s: BenchShape): number {
 export function trainingFlops(s: BenchShape): number {
   return 3 * forwardFlops(s);
 }
+
+export interface SweepShape {
+  vary: 'T' | 'B' | 'H';
+  shape: BenchShape;
+}
+
+/** lm-small with one of T, B or H varied at a time. */
+export const SWEEP_SHAPES: readonly SweepShape[] = (() => {
+  const base = CANONICAL_SHAPES[0]!;
+  const at = (vary: SweepShape['vary'], change: Partial<BenchShape>): SweepShape => ({ vary, shape: { ...base, ...change, name: `sweep ${vary}` } });
+  return [
+    ...[16, 32, 64, 128, 256, 512].map((steps) => at('T', { steps })),
+    ...[1, 4, 16, 32, 64].map((batch) => at('B', { batch })),
+    ...[32, 64, 128, 256].map((hiddenSize) => at('H', { hiddenSize })),
+  ];
+})();

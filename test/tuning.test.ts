@@ -26,7 +26,7 @@ describe('tuneRecurrent', () => {
     const results = await tuneRecurrent(network, input, { runs: 1 });
     expect(results.map((r) => r.pass)).toEqual(['forward', 'backward']);
     for (const r of results) {
-      expect(r.timings.length).toBeGreaterThan(4);
+      expect(r.timings.length).toBeGreaterThanOrEqual(3);
       expect(r.choice).toEqual(r.timings[0]!.choice);
       for (let i = 1; i < r.timings.length; i++) expect(r.timings[i]!.milliseconds).toBeGreaterThanOrEqual(r.timings[i - 1]!.milliseconds);
     }

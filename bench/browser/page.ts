@@ -1,19 +1,16 @@
 /**
- * The engine benchmark in a browser tab: FMA peak, then the canonical shapes named in the
- * page's ?shapes= query (all by default). Results go to window.__bench for bench/browser/run.mjs.
+ * The benchmark suite in a browser tab (bench/suite.ts, with tfjs's webgpu backend on the
+ * page's own WebGPU). Query: ?shapes=a,b&tfjs=a,b|none&sweep=0&tune=0. The report and its
+ * markdown go to window.__bench for bench/browser/run.mjs.
  */
+import '@tensorflow/tfjs-backend-webgpu';
 import { createRuntime } from '../../src/index.js';
-import { fmaPeak } from '../fma.js';
-import { benchEngine } from '../engine.js';
-import { CANONICAL_SHAPES } from '../shapes.js';
-import type { Measurement } from '../measure.js';
+import { formatReport, runSuite, type SuiteReport } from '../suite.js';
 
 interface BrowserBench {
-  adapter: string;
   userAgent: string;
-  peak: Measurement;
-  engine: Measurement[];
-  error?: string;
+  report: SuiteReport;
+  markdown: string;
 }
 
 declare global {
@@ -23,19 +20,26 @@ declare global {
 }
 
 const log = document.getElementById('log')!;
-const wanted = new URLSearchParams(location.search).get('shapes')?.split(',');
+const query = new URLSearchParams(location.search);
+const list = (name: string): string[] | undefined => query.get(name)?.split(',');
+const tfjs = list('tfjs');
 
 async function run(): Promise<BrowserBench> {
   const runtime = await createRuntime();
   try {
-    const adapter = `${runtime.adapter.vendor} ${runtime.adapter.architecture} (${runtime.adapter.description || runtime.adapter.device})`;
-    const peak = await fmaPeak(runtime);
-    const engine: Measurement[] = [];
-    for (const shape of CANONICAL_SHAPES.filter((s) => !wanted || wanted.includes(s.name))) {
-      engine.push(...(await benchEngine(runtime, shape, peak.gflops!)));
-      log.textContent = engine.map((m) => `${m.name}: ${m.value.toFixed(1)} ms`).join('\n');
-    }
-    return { adapter, userAgent: navigator.userAgent, peak, engine };
+    const lines: string[] = [];
+    const report = await runSuite(runtime, {
+      ...(list('shapes') ? { shapes: list('shapes')! } : {}),
+      ...(tfjs ? { tfjsShapes: tfjs[0] === 'none' ? [] : tfjs } : {}),
+      sweep: query.get('sweep') !== '0',
+      tune: query.get('tune') !== '0',
+      log: (line) => {
+        lines.push(line);
+        console.log(line);
+        log.textContent = lines.join('\n');
+      },
+    });
+    return { userAgent: navigator.userAgent, report, markdown: formatReport(report) };
   } finally {
     runtime.destroy();
   }

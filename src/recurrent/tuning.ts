@@ -67,17 +67,20 @@ export interface TuneOptions {
   passes?: ('forward' | 'backward')[];
   /** Timed runs per candidate after one warmup (median kept). */
   runs?: number;
+  /** Choices to try instead of the default grid (blocks the kernel takes × 64, 128, 256 invocations). */
+  candidates?: TunedChoice[];
 }
 
 /** Candidate choices: work-item blocks the kernels take, and workgroup sizes in powers of two. */
 function candidates(network: RecurrentNetwork, pass: 'forward' | 'backward', batch: number): TunedChoice[] {
   const cell = network.config.cell;
   // The Elman kernels have no work-item block to choose.
-  const blocks = cell === 'rnn' ? [4] : cell === 'lstm' && pass === 'forward' ? [1, 2, 4, 8] : [1, 2, 4];
+  const blocks = cell === 'rnn' ? [4] : cell === 'lstm' && pass === 'forward' ? [2, 4, 8] : [2, 4];
   const limits = network.runtime.limits;
   const largest = Math.min(256, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-  const sizes = [32, 64, 128, 256].filter((size) => size <= largest);
-  return blocks.filter((block) => block === 1 || block <= batch).flatMap((batchBlock) => sizes.map((workgroupSize) => ({ batchBlock, workgroupSize })));
+  const sizes = [64, 128, 256].filter((size) => size <= largest);
+  const usable = blocks.filter((block) => block <= batch);
+  return (usable.length > 0 ? usable : [1]).flatMap((batchBlock) => sizes.map((workgroupSize) => ({ batchBlock, workgroupSize })));
 }
 
 /**
@@ -123,7 +126,7 @@ export async function tuneRecurrent(network: RecurrentNetwork, input: Tensor, op
         return times.filter((t) => t.kernel.startsWith(`${kernelPrefix}${pass}`)).reduce((sum, t) => sum + t.milliseconds, 0);
       };
       const timings: TuningResult['timings'] = [];
-      for (const choice of candidates(network, pass, batch)) {
+      for (const choice of options.candidates ?? candidates(network, pass, batch)) {
         network.scheduleOverrides = { ...saved, ...choice };
         once(); // compiles the pipeline
         await runtime.sync();

@@ -1,0 +1,139 @@
+/**
+ * The benchmark suite, shared by Node (bench/run.ts) and the browser page: the adapter's
+ * FMA peak; this engine on the canonical shapes (schedule tuned by measurement first, then
+ * inference and one Adam training step, wall time and GPU time); a sweep over T, B and H;
+ * and tfjs (webgpu and cpu backends) on the same shapes in the same process.
+ */
+import { GRU, LSTM, Tensor, exportTuning, randomArray, tuneRecurrent, type Runtime, type TunedChoice } from '../src/index.js';
+import { benchEngine, engineCase } from './engine.js';
+import { fmaPeak } from './fma.js';
+import { measure, type Measurement } from './measure.js';
+import { benchTfjs } from './tfjs.js';
+import { CANONICAL_SHAPES, SWEEP_SHAPES, forwardFlops, type BenchShape, type SweepShape } from './shapes.js';
+
+export interface SuiteOptions {
+  shapes?: string[];
+  /** Shapes tfjs runs on (all selected shapes by default); [] for none. */
+  tfjsShapes?: string[];
+  sweep?: boolean;
+  tune?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface SweepPoint extends Measurement {
+  vary: 'T' | 'B' | 'H';
+  shape: BenchShape;
+  msPerStep: number;
+}
+
+export interface SuiteReport {
+  adapter: string;
+  peak: Measurement;
+  engine: Measurement[];
+  /** GPU milliseconds of one run of each engine case (timestamps), by case name. */
+  gpuMs: Record<string, number>;
+  tuning: Record<string, TunedChoice>;
+  sweep: SweepPoint[];
+  tfjs: Measurement[];
+}
+
+export function adapterName(runtime: Runtime): string {
+  return `${runtime.adapter.vendor} ${runtime.adapter.architecture} (${runtime.adapter.description || runtime.adapter.device})`;
+}
+
+/** Tunes the recurrent schedule for one shape; the runtime keeps the choice for later networks. */
+async function tuneShape(runtime: Runtime, shape: BenchShape): Promise<void> {
+  const Module = shape.cell === 'lstm' ? LSTM : GRU;
+  const network = new Module(runtime, { inputSize: shape.inputSize, hiddenSize: shape.hiddenSize, init: { seed: 1 } });
+  const x = Tensor.from(runtime, randomArray(shape.steps * shape.batch * shape.inputSize, 3), [shape.steps, shape.batch, shape.inputSize]);
+  await tuneRecurrent(network, x, { runs: 1 });
+  x.dispose();
+  network.dispose();
+}
+
+async function gpuTime(runtime: Runtime, once: () => Promise<void> | void): Promise<number> {
+  runtime.startProfiling();
+  await once();
+  const times = await runtime.stopProfiling();
+  return times.reduce((sum, t) => sum + t.milliseconds, 0);
+}
+
+async function sweepPoint(runtime: Runtime, point: SweepShape, peakGflops: number): Promise<SweepPoint> {
+  const bench = engineCase(runtime, point.shape);
+  const m = await measure(runtime, `${point.vary}: T=${point.shape.steps} B=${point.shape.batch} H=${point.shape.hiddenSize}`, bench.inference);
+  bench.dispose();
+  const gflops = forwardFlops(point.shape) / (m.value / 1e3) / 1e9;
+  return { ...m, vary: point.vary, shape: point.shape, msPerStep: m.value / point.shape.steps, gflops, shareOfPeak: gflops / peakGflops };
+}
+
+export async function runSuite(runtime: Runtime, options: SuiteOptions = {}): Promise<SuiteReport> {
+  const log = options.log ?? (() => {});
+  const shapes = CANONICAL_SHAPES.filter((s) => !options.shapes || options.shapes.includes(s.name));
+  const peak = await fmaPeak(runtime);
+  log(`adapter: ${adapterName(runtime)}\nFMA peak: ${peak.gflops!.toFixed(2)} GFLOP/s`);
+
+  const engine: Measurement[] = [];
+  const gpuMs: Record<string, number> = {};
+  for (const shape of shapes) {
+    if (options.tune ?? true) await tuneShape(runtime, shape);
+    const results = await benchEngine(runtime, shape, peak.gflops!);
+    const bench = engineCase(runtime, shape);
+    gpuMs[results[0]!.name] = await gpuTimeIfAny(runtime, bench.inference);
+    gpuMs[results[1]!.name] = await gpuTimeIfAny(runtime, bench.trainingStep);
+    bench.dispose();
+    engine.push(...results);
+    for (const r of results) log(`${r.name}: ${r.value.toFixed(1)} ms (${r.range.map((v) => v.toFixed(1)).join('–')}), GPU ${gpuMs[r.name]?.toFixed(1) ?? '–'} ms, ${r.gflops!.toFixed(2)} GFLOP/s, ${(100 * r.shareOfPeak!).toFixed(1)}% of peak`);
+  }
+
+  const sweep: SweepPoint[] = [];
+  if (options.sweep ?? true) {
+    for (const point of SWEEP_SHAPES) {
+      const p = await sweepPoint(runtime, point, peak.gflops!);
+      sweep.push(p);
+      log(`sweep ${p.name}: ${p.value.toFixed(1)} ms, ${p.msPerStep.toFixed(2)} ms/step`);
+    }
+  }
+
+  const tfjs: Measurement[] = [];
+  const tfjsShapes = shapes.filter((s) => !options.tfjsShapes || options.tfjsShapes.includes(s.name));
+  for (const backend of ['webgpu', 'cpu'] as const) {
+    for (const shape of tfjsShapes) {
+      const results = await benchTfjs(runtime, backend, shape);
+      tfjs.push(...results);
+      for (const r of results) log(`${r.name}: ${r.value.toFixed(1)} ms (${r.range.map((v) => v.toFixed(1)).join('–')})`);
+    }
+  }
+  return { adapter: adapterName(runtime), peak, engine, gpuMs, tuning: exportTuning(runtime), sweep, tfjs };
+
+  async function gpuTimeIfAny(rt: Runtime, once: () => Promise<void> | void): Promise<number> {
+    if (!rt.canProfile) return NaN;
+    await once(); // nothing left to compile inside the profile
+    await rt.sync();
+    return gpuTime(rt, once);
+  }
+}
+
+const ms = (m: Measurement): string => `${m.value.toFixed(1)} (${m.range.map((v) => v.toFixed(1)).join('–')})`;
+
+/** Markdown tables: canonical cases side by side, then the sweep. `anchor`: PyTorch CPU times. */
+export function formatReport(report: SuiteReport, anchor: Measurement[] | null = null): string {
+  const versus = (m: Measurement | undefined, engineMs: number): string => (m ? `${m.value.toFixed(1)} (${(m.value / engineMs).toFixed(2)}×)` : 'not run');
+  const rows = report.engine.map((m) => {
+    const find = (list: Measurement[] | null, suffix: string) => list?.find((t) => t.name === `${m.name}${suffix}`);
+    const gpu = report.gpuMs[m.name];
+    return `| ${m.name} | ${ms(m)} | ${gpu === undefined || Number.isNaN(gpu) ? '–' : gpu.toFixed(1)} | ${m.gflops!.toFixed(2)} | ${(100 * m.shareOfPeak!).toFixed(1)}% | ${versus(find(report.tfjs, ' (tfjs-webgpu)'), m.value)} | ${versus(find(report.tfjs, ' (tfjs-cpu)'), m.value)} | ${versus(find(anchor, ''), m.value)} |`;
+  });
+  const sweepRows = report.sweep.map((p) => `| ${p.vary} | ${p.shape.steps} | ${p.shape.batch} | ${p.shape.hiddenSize} | ${ms(p)} | ${p.msPerStep.toFixed(2)} | ${p.gflops!.toFixed(2)} | ${(100 * p.shareOfPeak!).toFixed(1)}% |`);
+  return [
+    `Adapter: ${report.adapter}; FMA peak ${report.peak.gflops!.toFixed(2)} GFLOP/s.`,
+    '',
+    "Other columns: ms (their time ÷ this engine's time; above 1 means this engine is faster).",
+    '',
+    '| case | webgpu-rnn ms (min–max) | GPU ms | GFLOP/s | share of FMA peak | tfjs-webgpu ms | tfjs-cpu ms | PyTorch CPU ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    ...(sweepRows.length > 0
+      ? ['', 'Sweep (LSTM inference, I = 64; one of T, B, H varied from lm-small):', '', '| varied | T | B | H | ms (min–max) | ms per step | GFLOP/s | share of FMA peak |', '| --- | --- | --- | --- | --- | --- | --- | --- |', ...sweepRows]
+      : []),
+  ].join('\n');
+}
