@@ -47,3 +47,10 @@ export { encodeAxpy, encodeDropout, ELEMENTWISE_SHADER, type DropoutMask } from 
 export { TruncatedBPTT, type TruncatedBPTTOptions } from './train/tbptt.js';
 export { saveCheckpoint, loadCheckpoint, type Checkpointable } from './train/checkpoint.js';
 export { Embedding, EMBEDDING_SHADER, type EmbeddingOptions } from './layers/embedding.js';
+export { LayerNorm, LAYER_NORM_SHADER, type LayerNormOptions } from './layers/layer-norm.js';
+export { generate, encodeSampling, checkSamplingOptions, SAMPLING_SHADER, type GenerateOptions, type SamplingOptions } from './generate/sampling.js';
+export { beamSearch, BEAM_SEARCH_SHADER, MAX_BEAM_WIDTH, type BeamSearchOptions, type BeamHypothesis } from './generate/beam-search.js';
+export { disposeState, type RecurrentState, type TokenModel } from './generate/token-model.js';
+export { CharLanguageModel, type CharLanguageModelConfig, type CharLanguageModelOptions } from './models/char-lm.js';
+export { CharVocabulary } from './data/vocabulary.js';
+export { StreamBatches, splitStream, unigramBitsPerToken, type TokenWindow } from './data/batches.js';

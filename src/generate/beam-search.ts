@@ -1,0 +1,165 @@
+/**
+ * Beam search on the GPU: W beams per input, expanded and pruned by a kernel each step
+ * (shaders/beam_search.wgsl), recurrent state moved with its beam by a gather, and only the
+ * token and parent history read back at the end to trace the best beam of each input.
+ */
+import beamSource from '../../shaders/beam_search.wgsl?raw';
+import type { Runtime } from '../runtime/runtime.js';
+import { Tensor } from '../tensor.js';
+import { ArgumentError, checkInteger, describe } from '../errors.js';
+import { elementwiseGrid } from '../train/parameter.js';
+import { disposeState, type RecurrentState, type TokenModel } from './token-model.js';
+
+export const BEAM_SEARCH_SHADER = { name: 'beam_search', code: beamSource } as const;
+
+const WG = 64;
+/** MAX_WIDTH in shaders/beam_search.wgsl. */
+export const MAX_BEAM_WIDTH = 16;
+const DEAD = -1e30;
+
+export interface BeamSearchOptions {
+  /** The token each input starts from (e.g. beginning-of-sequence), one for all or one per input. */
+  start: number | ArrayLike<number>;
+  /** Inputs when `start` is one token and no state is given (default 1). */
+  inputs?: number;
+  /** Beams per input, 1 … 16 (1 is greedy decoding). */
+  width: number;
+  /** Most tokens to generate (the end token included). */
+  maxLength: number;
+  /** End-of-sequence id: a beam that emits it is finished. */
+  eos?: number;
+  /** Length normalisation: beams compete by log-probability / length^alpha. Default 1. */
+  alpha?: number;
+  /** State of each input ([L·D, N, H], e.g. an encoder's); repeated for its W beams. */
+  state?: RecurrentState;
+}
+
+export interface BeamHypothesis {
+  /** Generated ids, without the end token. */
+  tokens: Int32Array;
+  /** Sum of log-probabilities (natural log), end token included. */
+  logProbability: number;
+  /** logProbability / length^alpha: what beams were ranked by. */
+  score: number;
+  finished: boolean;
+}
+
+/** The best hypothesis of each input, by normalised score. */
+export async function beamSearch(runtime: Runtime, model: TokenModel, options: BeamSearchOptions): Promise<BeamHypothesis[]> {
+  if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
+  const W = checkInteger('options.width', options.width, 1, MAX_BEAM_WIDTH);
+  const maxLength = checkInteger('options.maxLength', options.maxLength, 1);
+  const V = model.vocabularySize;
+  const eos = options.eos === undefined ? -1 : checkInteger('options.eos', options.eos, 0, V - 1);
+  const alpha = options.alpha ?? 1;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) throw new ArgumentError('options.alpha', 'a finite number ≥ 0', describe(options.alpha));
+  const N = options.state ? options.state.h.shape[1]! : typeof options.start === 'number' ? checkInteger('options.inputs', options.inputs ?? 1, 1) : options.start.length;
+  const starts = typeof options.start === 'number' ? new Array<number>(N).fill(options.start) : Array.from(options.start);
+  if (starts.length !== N) throw new ArgumentError('options.start', `one token, or ${N} (one per input)`, `${starts.length} tokens`);
+  starts.forEach((id, n) => {
+    if (!Number.isInteger(id) || id < 0 || id >= V) throw new ArgumentError(`options.start${typeof options.start === 'number' ? '' : `[${n}]`}`, `a token id in [0, ${V})`, describe(id));
+  });
+
+  const R = N * W;
+  const buffers = {
+    scores: [Tensor.from(runtime, Array.from({ length: R }, (_, r) => (r % W === 0 ? 0 : DEAD)), [R], 'f32', 'beam.scores'), Tensor.empty(runtime, [R], 'f32', 'beam.scores')],
+    lengths: [Tensor.zeros(runtime, [R], 'u32', 'beam.lengths'), Tensor.empty(runtime, [R], 'u32', 'beam.lengths')],
+    finished: [Tensor.zeros(runtime, [R], 'u32', 'beam.finished'), Tensor.empty(runtime, [R], 'u32', 'beam.finished')],
+  };
+  const next = Tensor.from(runtime, starts.flatMap((id) => new Array<number>(W).fill(id)), [1, R], 'i32', 'beam.next');
+  const sourceRow = Tensor.empty(runtime, [R], 'u32', 'beam.source_row');
+  const tokenHistory = Tensor.empty(runtime, [maxLength, R], 'i32', 'beam.tokens');
+  const parentHistory = Tensor.empty(runtime, [maxLength, R], 'u32', 'beam.parents');
+  let state: RecurrentState | null = options.state ? repeatRows(runtime, options.state, N, W) : null;
+  try {
+    for (let step = 0; step < maxLength; step++) {
+      const { logits, state: after } = model.step(next, state);
+      disposeState(state);
+      const [inside, outside] = [step % 2, (step + 1) % 2];
+      runtime.dispatch(
+        { shader: BEAM_SEARCH_SHADER, entryPoint: 'select_beams', constants: { WG } },
+        {
+          buffers: {
+            logits: logits.buffer,
+            scores_in: buffers.scores[inside]!.buffer,
+            lengths_in: buffers.lengths[inside]!.buffer,
+            finished_in: buffers.finished[inside]!.buffer,
+            scores_out: buffers.scores[outside]!.buffer,
+            lengths_out: buffers.lengths[outside]!.buffer,
+            finished_out: buffers.finished[outside]!.buffer,
+            next: next.buffer,
+            source_row: sourceRow.buffer,
+            token_history: tokenHistory.buffer,
+            parent_history: parentHistory.buffer,
+          },
+          uniforms: beamUniforms({ inputs: N, width: W, classes: V, eos, alpha, step }),
+          workgroups: elementwiseGrid(N, WG, runtime.limits),
+        },
+      );
+      logits.dispose();
+      state = gatherState(runtime, after, sourceRow.buffer, R, R);
+      disposeState(after);
+    }
+    const last = maxLength % 2;
+    const [tokens, parents, scores, lengths, finished] = await Promise.all([
+      tokenHistory.read(),
+      parentHistory.read(),
+      buffers.scores[last]!.read(),
+      buffers.lengths[last]!.read(),
+      buffers.finished[last]!.read(),
+    ]);
+    // Beam 0 of each input ranks first; trace it back through the parents.
+    return Array.from({ length: N }, (_, n) => {
+      const path: number[] = [];
+      let w = 0;
+      for (let step = maxLength - 1; step >= 0; step--) {
+        path.push(tokens[step * R + n * W + w]!);
+        w = parents[step * R + n * W + w]!;
+      }
+      path.reverse();
+      const length = lengths[n * W]!;
+      const kept = path.slice(0, length);
+      const done = finished[n * W] === 1;
+      const logProbability = scores[n * W]!;
+      return {
+        tokens: Int32Array.from(done ? kept.slice(0, -1) : kept),
+        logProbability,
+        score: logProbability / Math.pow(Math.max(length, 1), alpha),
+        finished: done,
+      };
+    });
+  } finally {
+    disposeState(state);
+    for (const t of [...buffers.scores, ...buffers.lengths, ...buffers.finished, next, sourceRow, tokenHistory, parentHistory]) t.dispose();
+  }
+}
+
+function beamUniforms(values: Partial<Record<string, number>>): Record<string, number> {
+  return { inputs: 0, width: 1, classes: 1, eos: -1, alpha: 0, step: 0, blocks: 0, in_rows: 0, out_rows: 0, row_width: 0, ...values } as Record<string, number>;
+}
+
+/** New state tensors with out[k, r, :] = in[k, index[r], :]. */
+function gatherState(runtime: Runtime, state: RecurrentState, index: GPUBuffer, inRows: number, outRows: number): RecurrentState {
+  const gather = (t: Tensor<'f32'>): Tensor<'f32'> => {
+    const [blocks, , width] = t.shape as [number, number, number];
+    const out = Tensor.empty(runtime, [blocks, outRows, width], 'f32', t.label);
+    runtime.dispatch(
+      { shader: BEAM_SEARCH_SHADER, entryPoint: 'gather_rows', constants: { WG } },
+      {
+        buffers: { rows_in: t.buffer, index, rows_out: out.buffer },
+        uniforms: beamUniforms({ blocks, in_rows: inRows, out_rows: outRows, row_width: width }),
+        workgroups: elementwiseGrid(blocks * outRows * width, WG, runtime.limits),
+      },
+    );
+    return out;
+  };
+  return { h: gather(state.h), c: state.c ? gather(state.c) : null };
+}
+
+/** Each input's state repeated for its W beams. */
+function repeatRows(runtime: Runtime, state: RecurrentState, inputs: number, width: number): RecurrentState {
+  const index = Tensor.from(runtime, Array.from({ length: inputs * width }, (_, r) => Math.floor(r / width)), [inputs * width], 'u32', 'beam.repeat');
+  const repeated = gatherState(runtime, state, index.buffer, inputs, inputs * width);
+  index.dispose();
+  return repeated;
+}

@@ -1,0 +1,22 @@
+/** What generation needs from a model: logits for tokens, one or more steps at a time. */
+import type { Tensor } from '../tensor.js';
+
+/** Recurrent state: h (and c for an LSTM), [L·D, N, H]. */
+export interface RecurrentState {
+  h: Tensor<'f32'>;
+  c: Tensor<'f32'> | null;
+}
+
+export interface TokenModel {
+  readonly vocabularySize: number;
+  /**
+   * tokens: i32 [T, N] → logits [T, N, V], and the state after the last step. `state` null
+   * means the model's initial (zero) state. The caller owns and disposes everything returned.
+   */
+  step(tokens: Tensor<'i32'>, state: RecurrentState | null): { logits: Tensor<'f32'>; state: RecurrentState };
+}
+
+export function disposeState(state: RecurrentState | null): void {
+  state?.h.dispose();
+  state?.c?.dispose();
+}
