@@ -15,7 +15,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^node:/, 'webgpu', /^wgsl_reflect/],
+      external: [/^node:/, 'webgpu', /^wgsl_reflect/, /^@stdlib/],
       output: { chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },

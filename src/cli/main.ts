@@ -1,21 +1,88 @@
 /**
  * webgpu-rnn command line.
+ *   train       train a character-level language model (default: Moby Dick)
+ *   sample      generate text from a checkpoint
  *   selfcheck   print the adapter, check GEMM, measure its GFLOP/s
  */
+import { createRuntime } from '../runtime/create-runtime.js';
+import { ArgumentError } from '../errors.js';
 import { selfCheck } from './selfcheck.js';
+import { OptionError, parseSampleOptions, parseTrainOptions } from './options.js';
+import { CorpusError } from './corpora.js';
+import { Progress, formatDuration } from './progress.js';
+import { train } from './trainer.js';
+import { sampleFromCheckpoint } from './sample.js';
 
-const USAGE = `usage: webgpu-rnn <command>
+const USAGE = `usage: webgpu-rnn <command> [options]
 commands:
-  selfcheck    print the adapter, check GEMM against float64, measure GFLOP/s`;
+  train       train a character-level language model
+              --data moby-dick|names|<file.txt>  (default moby-dick)
+              --cell lstm|gru  --layers N  --hidden N  --embedding N  --dropout P  --layer-norm
+              --seq-length T  --batch B  --lr X  --steps N  --clip X  --seed N
+              --validation F  --eval-every N  --eval-windows N
+              --sample-every N  --sample-length N  --temperature X
+              --checkpoint-dir DIR  --checkpoint-every N  --resume DIR|FILE.json
+  sample      generate text from a checkpoint
+              --checkpoint DIR|FILE.json  --prompt TEXT  --length N  --temperature X
+              --top-k K  --seed N  --samples N  --beam W
+  selfcheck   print the adapter, check GEMM against float64, measure GFLOP/s`;
+
+async function runTrain(argv: string[]): Promise<number> {
+  const options = parseTrainOptions(argv);
+  const runtime = await createRuntime();
+  const progress = new Progress(process.stdout);
+  try {
+    const started = performance.now();
+    const result = await train(runtime, options, {
+      onStart: (info) =>
+        progress.print(
+          `adapter: ${runtime.adapter.description || runtime.adapter.vendor}\n` +
+            `corpus: ${info.corpus}, ${info.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabulary}; unigram baseline ${info.unigram.toFixed(3)} bits/char\n` +
+            `model: ${options.layers}-layer ${options.cell.toUpperCase()} ${options.hidden}, ${info.parameters.toLocaleString('en-US')} parameters; ` +
+            `batch ${options.batch} × ${options.seqLength} characters, Adam lr ${options.lr}\n` +
+            (info.startStep > 0 ? `resuming at step ${info.startStep} of ${info.steps}` : `training ${info.steps} steps`),
+        ),
+      onStep: (info) => progress.step(info),
+      onValidation: (info) => progress.print(`step ${info.step}: validation ${info.bitsPerCharacter.toFixed(3)} bits/char`),
+      onSample: (info) => progress.print(`--- sample at step ${info.step} ---\n${info.text}\n---`),
+      onCheckpoint: (info) => progress.print(`checkpoint: ${info.path}`),
+    });
+    const last = result.history.validation.at(-1);
+    progress.print(
+      `done in ${formatDuration((performance.now() - started) / 1000)}: validation ${last?.bitsPerCharacter.toFixed(3)} bits/char ` +
+        `(unigram ${result.history.unigramBitsPerCharacter.toFixed(3)}); checkpoint ${result.checkpoint}\n` +
+        `sample from it: node dist/cli.js sample --checkpoint ${options.checkpointDir} --prompt "The "`,
+    );
+    return 0;
+  } finally {
+    runtime.destroy();
+  }
+}
+
+async function runSample(argv: string[]): Promise<number> {
+  const options = parseSampleOptions(argv);
+  const runtime = await createRuntime();
+  try {
+    const texts = await sampleFromCheckpoint(runtime, options);
+    console.log(texts.join('\n---\n'));
+    return 0;
+  } finally {
+    runtime.destroy();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command = 'selfcheck', ...rest] = argv;
-  if (rest.length > 0 && command === 'selfcheck') {
-    console.error(`selfcheck takes no arguments, got: ${rest.join(' ')}\n${USAGE}`);
-    return 2;
-  }
+  const [command = 'train', ...rest] = argv;
   switch (command) {
+    case 'train':
+      return runTrain(rest);
+    case 'sample':
+      return runSample(rest);
     case 'selfcheck':
+      if (rest.length > 0) {
+        console.error(`selfcheck takes no arguments, got: ${rest.join(' ')}\n${USAGE}`);
+        return 2;
+      }
       return (await selfCheck()) ? 0 : 1;
     case 'help':
     case '--help':
@@ -31,7 +98,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+    const expected = error instanceof OptionError || error instanceof CorpusError || error instanceof ArgumentError;
+    console.error(expected ? `error: ${(error as Error).message}` : error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(expected ? 2 : 1);
   },
 );

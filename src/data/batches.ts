@@ -65,11 +65,15 @@ export function splitStream(tokens: Int32Array, validationFraction: number): { t
   return { train: tokens.subarray(0, cut), validation: tokens.subarray(cut) };
 }
 
-/** Unigram entropy of a stream in bits per token: the loss of a model that ignores context. */
-export function unigramBitsPerToken(tokens: ArrayLike<number>, vocabularySize: number): number {
-  const counts = new Float64Array(vocabularySize);
-  for (let i = 0; i < tokens.length; i++) counts[tokens[i]!]!++;
+/**
+ * Bits per token of a unigram model, fitted on `train` (add-one smoothing) and scored on
+ * `test`: the loss of a model that ignores context, the baseline a language model must beat.
+ */
+export function unigramBitsPerToken(train: ArrayLike<number>, test: ArrayLike<number>, vocabularySize: number): number {
+  const counts = new Float64Array(vocabularySize).fill(1);
+  for (let i = 0; i < train.length; i++) counts[train[i]!]!++;
+  const total = train.length + vocabularySize;
   let bits = 0;
-  for (const count of counts) if (count > 0) bits -= (count / tokens.length) * Math.log2(count / tokens.length);
-  return bits;
+  for (let i = 0; i < test.length; i++) bits -= Math.log2(counts[test[i]!]! / total);
+  return bits / test.length;
 }

@@ -38,8 +38,8 @@ export class RecurrentNetwork {
   readonly dropout: number;
   readonly variationalDropout: boolean;
   private readonly dropoutSeed: number;
-  /** Training forwards so far: each draws new dropout masks. */
-  private dropoutCalls = 0;
+  /** Training forwards so far, which seed each one's dropout masks; restore it to resume a run exactly. */
+  dropoutCalls = 0;
   /** The weights on the GPU, and their gradients. */
   readonly weights: RecurrentParameters;
 

@@ -11,3 +11,4 @@ export {
   type CellType,
   type Nonlinearity,
 } from './recurrent.js';
+export { referenceLayerNorm, referenceLogSoftmax, type LayerNormResult } from './layers.js';

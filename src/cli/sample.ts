@@ -1,0 +1,49 @@
+/** `sample`: loads a checkpoint and generates text, by sampling or by beam search. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Runtime } from '../runtime/runtime.js';
+import { CharLanguageModel } from '../models/char-lm.js';
+import { CharVocabulary } from '../data/vocabulary.js';
+import { decodeSafetensors } from '../io/safetensors.js';
+import { generate } from '../generate/sampling.js';
+import { beamSearch } from '../generate/beam-search.js';
+import { disposeState } from '../generate/token-model.js';
+import { Tensor } from '../tensor.js';
+import { OptionError, type SampleOptions } from './options.js';
+import { readCheckpointJson } from './trainer.js';
+
+export async function sampleFromCheckpoint(runtime: Runtime, options: SampleOptions): Promise<string[]> {
+  const { json, directory } = readCheckpointJson(options.checkpoint);
+  const vocabulary = new CharVocabulary(json.vocabulary);
+  const prompt = options.prompt ?? json.corpus.primer;
+  if (prompt.length === 0) throw new OptionError('--prompt: expected at least one character, got an empty string');
+  const ids = vocabulary.encode(prompt, '--prompt');
+  const { tensors } = decodeSafetensors(new Uint8Array(readFileSync(join(directory, json.tensors))));
+  const model = new CharLanguageModel(runtime, json.model);
+  try {
+    const weights = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith('model.')).map(([k, v]) => [k.slice('model.'.length), v]));
+    model.loadStateDict(weights);
+    if (options.beam > 0) {
+      // All but the prompt's last character set the state; the search starts from the last.
+      const primed = ids.length > 1 ? model.step(promptTensor(runtime, ids.subarray(0, -1), options.samples), null) : null;
+      primed?.logits.dispose();
+      try {
+        const best = await beamSearch(runtime, model, { start: ids[ids.length - 1]!, inputs: options.samples, width: options.beam, maxLength: options.length, ...(primed ? { state: primed.state } : {}) });
+        return best.map((b) => prompt + vocabulary.decode(b.tokens));
+      } finally {
+        disposeState(primed?.state ?? null);
+      }
+    }
+    const samples = await generate(runtime, model, { prompt: ids, samples: options.samples, length: options.length, temperature: options.temperature, topK: options.topK, seed: options.seed });
+    return samples.map((tokens) => prompt + vocabulary.decode(tokens));
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The same ids for every sample, as [length, samples]. */
+function promptTensor(runtime: Runtime, ids: Int32Array, samples: number): Tensor<'i32'> {
+  const data = new Int32Array(ids.length * samples);
+  for (let t = 0; t < ids.length; t++) data.fill(ids[t]!, t * samples, (t + 1) * samples);
+  return Tensor.from(runtime, data, [ids.length, samples], 'i32', 'sample.prompt');
+}
