@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArgumentError, CharVocabulary, StreamBatches, splitStream, unigramBitsPerToken } from '../src/index.js';
+import { parseSampleOptions, parseTrainOptions, trainDefaults, type TrainOptions } from '../src/cli/options.js';
+import { train } from '../src/cli/trainer.js';
+import { sampleFromCheckpoint } from '../src/cli/sample.js';
+import { firstNameSet, firstNames, mobyDick, textFile } from '../src/cli/corpora.js';
+import { useRuntime } from './helpers.js';
+
+const TEXT = Array.from({ length: 60 }, (_, i) => `the quick brown fox ${i % 7} jumps over the lazy dog; a whale, a ship.\n`).join('');
+
+describe('character data', () => {
+  it('a vocabulary of sorted code points encodes and decodes, and names an unknown character', () => {
+    const vocabulary = CharVocabulary.fromText('ba—ab\n');
+    expect(vocabulary.symbols).toEqual(['\n', 'a', 'b', '—']);
+    expect(vocabulary.decode(vocabulary.encode('ab—'))).toBe('ab—');
+    expect(() => vocabulary.encode('abc')).toThrow('text: expected only characters in the vocabulary, got "c" (U+0063) at character 2');
+    expect(CharVocabulary.fromJSON(JSON.parse(JSON.stringify(vocabulary))).symbols).toEqual(vocabulary.symbols);
+    expect(() => new CharVocabulary(['a', 'a'])).toThrow(ArgumentError);
+  });
+
+  it('stream batches: lanes are contiguous, windows continue each other, targets are the next token', () => {
+    const tokens = Int32Array.from({ length: 103 }, (_, i) => i);
+    const batches = new StreamBatches(tokens, { batch: 4, steps: 5 });
+    expect(batches.laneLength).toBe(25);
+    expect(batches.windowsPerEpoch).toBe(5);
+    for (let w = 0; w < 7; w++) {
+      const { input, target, index } = batches.window(w);
+      expect(index).toBe(w % 5);
+      for (let b = 0; b < 4; b++) {
+        for (let t = 0; t < 5; t++) {
+          expect(input[t * 4 + b]).toBe(b * 25 + (w % 5) * 5 + t);
+          expect(target[t * 4 + b]).toBe(input[t * 4 + b]! + 1);
+        }
+      }
+    }
+    expect(() => new StreamBatches(new Int32Array(10), { batch: 4, steps: 5 })).toThrow('tokens: expected at least batch · steps + 1 = 21 tokens, got 10 tokens');
+  });
+
+  it('splits train and validation, and scores the unigram baseline', () => {
+    const { train: a, validation: b } = splitStream(Int32Array.from({ length: 100 }, (_, i) => i % 4), 0.1);
+    expect([a.length, b.length]).toEqual([90, 10]);
+    // Uniform over 4 symbols: 2 bits, up to the add-one smoothing.
+    expect(unigramBitsPerToken(a, b, 4)).toBeCloseTo(2, 1);
+    expect(() => splitStream(a, 1)).toThrow('validationFraction: expected a number in (0, 1), got 1');
+  });
+
+  it('loads the npm corpora: Moby Dick, and first names one per line', () => {
+    const moby = mobyDick();
+    expect(moby.text.length).toBeGreaterThan(1_000_000);
+    expect(moby.text).toContain('Call me Ishmael.');
+    const names = firstNames();
+    const list = names.text.split('\n').filter(Boolean);
+    expect(list.length).toBeGreaterThan(8000);
+    expect(firstNameSet().has(list[0]!)).toBe(true);
+  });
+
+  it('rejects a missing, empty, binary or too short text file with the reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corpus-'));
+    writeFileSync(join(dir, 'empty.txt'), '');
+    writeFileSync(join(dir, 'binary.bin'), new Uint8Array([65, 0, 66]));
+    writeFileSync(join(dir, 'short.txt'), 'abc');
+    expect(() => textFile(join(dir, 'none.txt'), 10)).toThrow('expected moby-dick, names or a readable text file, got no such file');
+    expect(() => textFile(join(dir, 'empty.txt'), 10)).toThrow('expected text, got an empty file');
+    expect(() => textFile(join(dir, 'binary.bin'), 10)).toThrow('expected UTF-8 text, got binary data');
+    expect(() => textFile(join(dir, 'short.txt'), 10)).toThrow('expected at least 10 characters');
+    expect(() => textFile(dir, 10)).toThrow('expected a text file, got a directory');
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('command-line options', () => {
+  it('have defaults per corpus and name a bad option', () => {
+    expect(parseTrainOptions([])).toEqual(trainDefaults('moby-dick'));
+    expect(parseTrainOptions(['--data', 'names', '--hidden', '64']).hidden).toBe(64);
+    expect(() => parseTrainOptions(['--hidden', '0'])).toThrow('--hidden: expected an integer in [1, 2048], got "0"');
+    expect(() => parseTrainOptions(['--lr', 'fast'])).toThrow('--lr: expected a number in (0, 10], got "fast"');
+    expect(() => parseTrainOptions(['--cell', 'transformer'])).toThrow('--cell: expected lstm or gru, got "transformer"');
+    expect(() => parseTrainOptions(['--colour', 'red'])).toThrow(/train: Unknown option '--colour'/);
+    expect(() => parseSampleOptions([])).toThrow('sample: --checkpoint <directory> is required');
+    expect(() => parseSampleOptions(['--checkpoint', 'x', '--beam', '17'])).toThrow('--beam: expected an integer in [0, 16], got "17"');
+  });
+});
+
+describe('training the character model', () => {
+  const runtime = useRuntime();
+
+  function options(dir: string, changes: Partial<TrainOptions> = {}): TrainOptions {
+    return {
+      ...trainDefaults(join(dir, 'text.txt')),
+      hidden: 24, embedding: 8, batch: 4, seqLength: 8, steps: 8, lr: 0.01,
+      validation: 0.1, evalEvery: 4, evalWindows: 2, sampleEvery: 1000, sampleLength: 20,
+      checkpointDir: join(dir, 'checkpoints'), checkpointEvery: 4,
+      ...changes,
+    };
+  }
+
+  it('lowers the loss, and a run resumed from a checkpoint continues the loss curve exactly', async () => {
+    const rt = runtime();
+    const dir = mkdtempSync(join(tmpdir(), 'train-'));
+    writeFileSync(join(dir, 'text.txt'), TEXT);
+    const whole = await train(rt, options(dir, { steps: 40, checkpointEvery: 20 }));
+    const losses = whole.history.losses;
+    expect(losses).toHaveLength(40);
+    expect(losses.slice(-5).reduce((a, b) => a + b) / 5).toBeLessThan(0.7 * losses[0]!);
+    expect(whole.history.validation.at(-1)!.bitsPerCharacter).toBeLessThan(whole.history.unigramBitsPerCharacter);
+
+    // Resume from the step-20 checkpoint (written mid-run) with a fresh directory for the rest.
+    const resumed = await train(rt, options(dir, { steps: 40, resume: join(dir, 'checkpoints', 'step-000020.json'), checkpointDir: join(dir, 'resumed') }));
+    expect(resumed.history.losses.slice(0, 20)).toEqual(losses.slice(0, 20));
+    expect(resumed.history.losses.slice(20)).toEqual(losses.slice(20));
+
+    const [text] = await sampleFromCheckpoint(rt, { checkpoint: join(dir, 'checkpoints'), prompt: 'the ', length: 30, temperature: 0.5, topK: 0, seed: 1, samples: 1, beam: 0 });
+    expect(text!.startsWith('the ')).toBe(true);
+    expect(text!.length).toBe(34);
+    const [beam] = await sampleFromCheckpoint(rt, { checkpoint: join(dir, 'checkpoints'), prompt: 'the q', length: 10, temperature: 0, topK: 0, seed: 1, samples: 1, beam: 3 });
+    expect(beam!.startsWith('the q')).toBe(true);
+    await expect(sampleFromCheckpoint(rt, { checkpoint: join(dir, 'checkpoints'), prompt: 'the Z', length: 5, temperature: 1, topK: 0, seed: 1, samples: 1, beam: 0 })).rejects.toThrow('--prompt: expected only characters in the vocabulary, got "Z"');
+    await expect(sampleFromCheckpoint(rt, { checkpoint: join(dir, 'nothing'), prompt: null, length: 5, temperature: 1, topK: 0, seed: 1, samples: 1, beam: 0 })).rejects.toThrow('expected a checkpoint directory or .json file, got no such file');
+    rmSync(dir, { recursive: true });
+  });
+});
