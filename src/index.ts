@@ -54,3 +54,6 @@ export { disposeState, type RecurrentState, type TokenModel } from './generate/t
 export { CharLanguageModel, type CharLanguageModelConfig, type CharLanguageModelOptions } from './models/char-lm.js';
 export { CharVocabulary } from './data/vocabulary.js';
 export { StreamBatches, splitStream, unigramBitsPerToken, type TokenWindow } from './data/batches.js';
+export { meanPool, lastStatePool, POOLING_SHADER } from './layers/pooling.js';
+export { SequenceClassifier, type SequenceClassifierOptions } from './models/classifier.js';
+export { Seq2Seq, padSequences, type Seq2SeqOptions, type SourceBatch } from './models/seq2seq.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { CROSS_ENTROPY_SHADER, ELEMENTWISE_SHADER, EMBEDDING_SHADER, GEMM_SHADER, GRADIENT_CLIP_SHADER, OPTIMIZER_SHADER, SQUARED_NORM_SHADER, GRU_BACKWARD_SHADER, GRU_FORWARD_SHADER, LSTM_BACKWARD_SHADER, LSTM_FORWARD_SHADER, REDUCE_COLUMNS_SHADER, RNN_BACKWARD_SHADER, RNN_FORWARD_SHADER, SAMPLING_SHADER, BEAM_SEARCH_SHADER, LAYER_NORM_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
+import { CROSS_ENTROPY_SHADER, ELEMENTWISE_SHADER, EMBEDDING_SHADER, GEMM_SHADER, GRADIENT_CLIP_SHADER, OPTIMIZER_SHADER, SQUARED_NORM_SHADER, GRU_BACKWARD_SHADER, GRU_FORWARD_SHADER, LSTM_BACKWARD_SHADER, LSTM_FORWARD_SHADER, REDUCE_COLUMNS_SHADER, RNN_BACKWARD_SHADER, RNN_FORWARD_SHADER, SAMPLING_SHADER, BEAM_SEARCH_SHADER, LAYER_NORM_SHADER, POOLING_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
 import { useRuntime } from './helpers.js';
 
 /** Every shader the library ships, as its modules import them. */
@@ -22,6 +22,7 @@ const SHADERS: readonly ShaderSource[] = [
   SAMPLING_SHADER,
   BEAM_SEARCH_SHADER,
   LAYER_NORM_SHADER,
+  POOLING_SHADER,
 ];
 
 /** Constants that overrides without defaults need before a pipeline can be made. */

@@ -35,6 +35,8 @@ export class RecurrentNetwork {
   readonly chunkLength: number | undefined;
   /** Fixes some of the scheduler's choices (batch tile, work-item block, workgroup size), over any tuned choice. */
   scheduleOverrides: Omit<ScheduleOptions, 'pass' | 'chunkLength'> = {};
+  /** Prefix of the parameters' names (for optimizers and checkpoints); the cell type by default. */
+  readonly name: string;
   readonly dropout: number;
   readonly variationalDropout: boolean;
   private readonly dropoutSeed: number;
@@ -56,6 +58,8 @@ export class RecurrentNetwork {
     this.batchFirst = checkBoolean('options.batchFirst', options.batchFirst ?? false);
     this.bidirectional = checkBoolean('options.bidirectional', options.bidirectional ?? false);
     this.chunkLength = options.chunkLength === undefined ? undefined : checkInteger('options.chunkLength', options.chunkLength, 1);
+    this.name = options.name ?? config.cell;
+    if (typeof this.name !== 'string' || this.name === '') throw new ArgumentError('options.name', 'a non-empty string', describe(options.name));
     this.dropout = options.dropout ?? 0;
     if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout < 1)) throw new ArgumentError('options.dropout', 'a probability in [0, 1)', describe(options.dropout));
     this.variationalDropout = checkBoolean('options.variationalDropout', options.variationalDropout ?? false);
@@ -120,11 +124,11 @@ export class RecurrentNetwork {
     return this.weights.layers.flatMap((layer, l) => {
       const g = grads[l]!;
       const list: Parameter[] = [
-        { name: `${this.config.cell}.l${l}.weight_ih`, value: layer.wIh, grad: g.wIh },
-        { name: `${this.config.cell}.l${l}.weight_hh_t`, value: layer.wHhT, grad: g.wHhT },
+        { name: `${this.name}.l${l}.weight_ih`, value: layer.wIh, grad: g.wIh },
+        { name: `${this.name}.l${l}.weight_hh_t`, value: layer.wHhT, grad: g.wHhT },
       ];
       if (layer.bIh && layer.bHh) {
-        list.push({ name: `${this.config.cell}.l${l}.bias_ih`, value: layer.bIh, grad: g.bIh! }, { name: `${this.config.cell}.l${l}.bias_hh`, value: layer.bHh, grad: g.bHh! });
+        list.push({ name: `${this.name}.l${l}.bias_ih`, value: layer.bIh, grad: g.bIh! }, { name: `${this.name}.l${l}.bias_hh`, value: layer.bHh, grad: g.bHh! });
       }
       return list;
     });

@@ -20,6 +20,8 @@ export interface RecurrentOptions {
   variationalDropout?: boolean;
   /** Seeds the dropout masks; each training forward draws new ones from it. */
   dropoutSeed?: number;
+  /** Prefix of the parameters' names (default: the cell type), distinct per network in one optimizer. */
+  name?: string;
 }
 
 export interface ForwardState {
