@@ -53,7 +53,7 @@ export function trainDefaults(data: string): TrainOptions {
     embedding: 32,
     seqLength: names ? 32 : 64,
     batch: 32,
-    lr: names ? 0.005 : 0.003,
+    lr: 0.01,
     steps: names ? 600 : 300,
     clip: 5,
     dropout: 0,
