@@ -11,7 +11,7 @@ import { OptionError, parseSampleOptions, parseTrainOptions } from './options.js
 import { CorpusError } from './corpora.js';
 import { Progress, formatDuration } from './progress.js';
 import { train } from './trainer.js';
-import { sampleFromCheckpoint } from './sample.js';
+import { namesNovelty, sampleFromCheckpoint } from './sample.js';
 
 const USAGE = `usage: webgpu-rnn <command> [options]
 commands:
@@ -51,7 +51,7 @@ async function runTrain(argv: string[]): Promise<number> {
     progress.print(
       `done in ${formatDuration((performance.now() - started) / 1000)}: validation ${last?.bitsPerCharacter.toFixed(3)} bits/char ` +
         `(unigram ${result.history.unigramBitsPerCharacter.toFixed(3)}); checkpoint ${result.checkpoint}\n` +
-        `sample from it: node dist/cli.js sample --checkpoint ${options.checkpointDir} --prompt "The "`,
+        `sample from it: node dist/cli.js sample --checkpoint ${options.checkpointDir}${options.data === 'moby-dick' ? ' --prompt "The "' : ''}`,
     );
     return 0;
   } finally {
@@ -65,6 +65,8 @@ async function runSample(argv: string[]): Promise<number> {
   try {
     const texts = await sampleFromCheckpoint(runtime, options);
     console.log(texts.join('\n---\n'));
+    const novelty = namesNovelty(options.checkpoint, texts);
+    if (novelty) console.log(novelty);
     return 0;
   } finally {
     runtime.destroy();

@@ -54,7 +54,7 @@ export function trainDefaults(data: string): TrainOptions {
     seqLength: names ? 32 : 64,
     batch: 32,
     lr: 0.01,
-    steps: names ? 600 : 300,
+    steps: names ? 400 : 300,
     clip: 5,
     dropout: 0,
     layerNorm: false,

@@ -11,6 +11,7 @@ import { disposeState } from '../generate/token-model.js';
 import { Tensor } from '../tensor.js';
 import { OptionError, type SampleOptions } from './options.js';
 import { readCheckpointJson } from './trainer.js';
+import { firstNameSet } from './corpora.js';
 
 export async function sampleFromCheckpoint(runtime: Runtime, options: SampleOptions): Promise<string[]> {
   const { json, directory } = readCheckpointJson(options.checkpoint);
@@ -46,4 +47,15 @@ function promptTensor(runtime: Runtime, ids: Int32Array, samples: number): Tenso
   const data = new Int32Array(ids.length * samples);
   for (let t = 0; t < ids.length; t++) data.fill(ids[t]!, t * samples, (t + 1) * samples);
   return Tensor.from(runtime, data, [ids.length, samples], 'i32', 'sample.prompt');
+}
+
+/** For a names model: how many generated names (whole lines) are not in the training list. */
+export function namesNovelty(checkpoint: string, texts: string[]): string | null {
+  const { json } = readCheckpointJson(checkpoint);
+  if (json.corpus.name !== 'names') return null;
+  const known = firstNameSet();
+  // The first and last lines may be cut by the prompt or the length.
+  const names = texts.flatMap((t) => t.split('\n').slice(1, -1)).filter((n) => n.length > 0);
+  const fresh = names.filter((n) => !known.has(n));
+  return `${fresh.length} of ${names.length} generated names are not in the training list${fresh.length > 0 ? `: ${fresh.slice(0, 12).join(', ')}` : ''}`;
 }
