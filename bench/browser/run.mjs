@@ -14,7 +14,7 @@ if (process.argv.includes('--no-sweep')) query.set('sweep', '0');
 if (process.argv.includes('--no-tune')) query.set('tune', '0');
 const result = await withPage(`/bench/browser/index.html?${query}`, async (page) => {
   page.on('console', (message) => console.log(`page: ${message.text()}`));
-  await page.waitForFunction(() => window.__bench !== undefined, { timeout: 0, polling: 1000 });
+  await page.waitForFunction(() => window.__bench !== undefined, { timeout: 0, polling: 5000 });
   return page.evaluate(() => window.__bench);
 });
 if (result.error) {

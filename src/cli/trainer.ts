@@ -19,7 +19,8 @@ import { StreamBatches, splitStream, unigramBitsPerToken } from '../data/batches
 import { generate } from '../generate/sampling.js';
 import { disposeState, type RecurrentState } from '../generate/token-model.js';
 import type { StateDict } from '../reference/recurrent.js';
-import { CorpusError, firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
+import { firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
+import { ArgumentError } from '../errors.js';
 import { OptionError, type TrainOptions } from './options.js';
 
 export const CHECKPOINT_FORMAT = 'webgpu-rnn char-lm checkpoint 1';
@@ -84,7 +85,7 @@ function stateCheckpoint(get: () => RecurrentState | null, set: (state: Recurren
     },
     loadStateDict(dict: StateDict): void {
       for (const key of lstm ? ['h', 'c'] : ['h']) {
-        if (dict[key]?.shape.join() !== shape.join()) throw new CorpusError(`checkpoint: state.${key} of shape [${shape}] expected`);
+        if (dict[key]?.shape.join() !== shape.join()) throw new ArgumentError(`checkpoint state.${key}`, `shape [${shape.join(', ')}]`, dict[key] ? `shape [${dict[key]!.shape.join(', ')}]` : 'no such entry');
       }
       set({ h: Tensor.from(runtime, dict.h!.data, shape, 'f32', 'carried h'), c: lstm ? Tensor.from(runtime, dict.c!.data, shape, 'f32', 'carried c') : null });
     },

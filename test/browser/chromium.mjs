@@ -32,7 +32,8 @@ export async function withPage(path, use) {
   const server = await createServer({ root: process.cwd(), logLevel: 'error', server: { host: 'localhost', port: 0 } });
   await server.listen();
   const address = server.httpServer.address();
-  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  // A benchmark page can keep its main thread busy for minutes between polls.
+  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, protocolTimeout: 3_600_000 });
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
