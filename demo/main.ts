@@ -2,7 +2,7 @@
  * The demo page: trains a CharLanguageModel on the page's text with WebGPU and shows the
  * loss and a sample every few steps. Run it with `npm run demo`.
  */
-import { Adam, CharLanguageModel, CharVocabulary, StreamBatches, Tensor, clipGradientNorm, createRuntime, disposeState, generate, type RecurrentState } from '../src/index.js';
+import { Adam, CharLanguageModel, CharVocabulary, StreamBatches, createRuntime, disposeState, generate, type RecurrentState } from '../src/index.js';
 
 const DEFAULT_TEXT = `It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness, it was the epoch of belief, it was the epoch of incredulity, it was the season of Light, it was the season of Darkness, it was the spring of hope, it was the winter of despair, we had everything before us, we had nothing before us, we were all going direct to Heaven, we were all going direct the other way.
 `.repeat(8);
@@ -29,21 +29,8 @@ async function trainOnPage(): Promise<void> {
   const started = performance.now();
   try {
     for (let step = 0; step < steps && !stopping; step++) {
-      const window = batches.window(step);
-      if (window.index === 0) {
-        disposeState(carried);
-        carried = null;
-      }
-      const tokens = Tensor.from(runtime, window.input, [T, B], 'i32');
-      const targets = Tensor.from(runtime, window.target, [T, B], 'i32');
-      optimizer.zeroGradients();
-      const { loss, state } = model.trainWindow(tokens, targets, carried);
-      clipGradientNorm(runtime, optimizer.parameters, 5).dispose();
-      optimizer.update();
-      disposeState(carried);
+      const { loss: value, state } = await model.trainStep(batches.window(step), carried, optimizer, 5);
       carried = state;
-      const value = (await loss.read())[0]!;
-      for (const t of [tokens, targets, loss]) t.dispose();
       const perSecond = ((step + 1) * B * T) / ((performance.now() - started) / 1000);
       status.textContent = `step ${step + 1}/${steps}  loss ${(value / Math.LN2).toFixed(3)} bits/char  ${Math.round(perSecond)} chars/s  (${runtime.adapter.description || runtime.adapter.vendor})`;
       if (step % 25 === 24 || step === steps - 1) {

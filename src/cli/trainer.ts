@@ -11,7 +11,6 @@ import { join, dirname, basename } from 'node:path';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { Adam } from '../train/optimizers.js';
-import { clipGradientNorm } from '../train/gradients.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpointable } from '../train/checkpoint.js';
 import { CharLanguageModel, type CharLanguageModelConfig } from '../models/char-lm.js';
 import { CharVocabulary } from '../data/vocabulary.js';
@@ -221,21 +220,8 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
     let lastValidation = history.validation.at(-1)?.bitsPerCharacter ?? null;
     if (startStep === 0) lastValidation = await validate(0);
     for (let step = startStep; step < options.steps; step++) {
-      const window = batches.window(step);
-      if (window.index === 0) {
-        disposeState(carried);
-        carried = null;
-      }
-      const tokens = Tensor.from(runtime, window.input, [T, B], 'i32');
-      const targets = Tensor.from(runtime, window.target, [T, B], 'i32');
-      optimizer.zeroGradients();
-      const { loss, state } = model.trainWindow(tokens, targets, carried);
-      clipGradientNorm(runtime, parameters, options.clip).dispose();
-      optimizer.update();
-      disposeState(carried);
+      const { loss: value, state } = await model.trainStep(batches.window(step), carried, optimizer, options.clip);
       carried = state;
-      const value = (await loss.read())[0]!;
-      for (const t of [tokens, targets, loss]) t.dispose();
       history.losses.push(value);
       const done = step + 1;
       const elapsed = (performance.now() - started) / 1000;

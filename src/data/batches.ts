@@ -14,6 +14,8 @@ export interface TokenWindow {
   target: Int32Array;
   /** Window index within the epoch; 0 starts the lanes over (reset the carried state). */
   index: number;
+  steps: number;
+  batch: number;
 }
 
 export class StreamBatches {
@@ -52,7 +54,7 @@ export class StreamBatches {
         target[t * B + b] = this.tokens[start + t + 1]!;
       }
     }
-    return { input, target, index };
+    return { input, target, index, steps: T, batch: B };
   }
 }
 

@@ -17,7 +17,10 @@ import { Tape } from '../autograd/tape.js';
 import type { Parameter } from '../train/parameter.js';
 import type { StateDict } from '../reference/recurrent.js';
 import type { Checkpointable } from '../train/checkpoint.js';
-import type { RecurrentState, TokenModel } from '../generate/token-model.js';
+import { disposeState, type RecurrentState, type TokenModel } from '../generate/token-model.js';
+import type { TokenWindow } from '../data/batches.js';
+import type { Optimizer } from '../train/optimizers.js';
+import { clipGradientNorm } from '../train/gradients.js';
 
 export interface CharLanguageModelConfig {
   vocabularySize: number;
@@ -100,6 +103,27 @@ export class CharLanguageModel implements TokenModel, Checkpointable {
     if (after.c) tape.keep(after.c);
     tape.dispose();
     return { loss, state: after };
+  }
+
+  /**
+   * One optimizer step of truncated BPTT on a stream window: the carried state (given up
+   * here) restarts at the epoch's first window; gradients are zeroed, clipped to norm
+   * `clip` and applied. Returns the loss in nats and the state to carry to the next window.
+   */
+  async trainStep(window: TokenWindow, carried: RecurrentState | null, optimizer: Optimizer, clip: number): Promise<{ loss: number; state: RecurrentState }> {
+    const start = window.index === 0 ? null : carried;
+    if (start === null) disposeState(carried);
+    const shape = [window.steps, window.batch];
+    const tokens = Tensor.from(this.runtime, window.input, shape, 'i32', 'window.input');
+    const targets = Tensor.from(this.runtime, window.target, shape, 'i32', 'window.target');
+    optimizer.zeroGradients();
+    const { loss, state } = this.trainWindow(tokens, targets, start);
+    clipGradientNorm(this.runtime, optimizer.parameters, clip).dispose();
+    optimizer.update();
+    disposeState(start);
+    const value = (await loss.read())[0]!;
+    for (const t of [tokens, targets, loss]) t.dispose();
+    return { loss: value, state };
   }
 
   /** Mean cross-entropy (nats) of `targets` given `tokens`, without gradients. */
