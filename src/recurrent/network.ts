@@ -4,7 +4,7 @@
  * lengths, dropout between layers; forward for inference and for training (BPTT).
  */
 import type { Runtime } from '../runtime/runtime.js';
-import { Tensor, checkTensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { ArgumentError, checkBoolean, checkInteger, describe } from '../errors.js';
 import type { StateDict } from '../reference/recurrent.js';
 import type { CellConfig } from './cells.js';
@@ -17,10 +17,10 @@ import { encodeLayerBackward } from './layer-backward.js';
 import { savedSlots } from './cells.js';
 import type { Parameter } from '../train/parameter.js';
 import type { Tape } from '../autograd/tape.js';
-import { encodeDropout, type DropoutMask } from '../ops/elementwise.js';
+import { encodeDropout } from '../ops/elementwise.js';
 import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
 import { RecurrentStream } from './stream.js';
-import { checkLengths, copyOf, dropoutMaskSeed, initialState } from './state.js';
+import { checkLengths, checkSequenceInput, checkStateTensor, copyOf, initialState, layerDropoutMasks } from './state.js';
 import type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
 
 export type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
@@ -144,12 +144,12 @@ export class RecurrentNetwork {
   }
 
   private run(input: Tensor, state: ForwardState, training: boolean): TrainingPass {
-    const { steps: T, batch: B } = this.checkInput(input);
+    const { steps: T, batch: B } = checkSequenceInput(this.runtime, input, this.inputSize, this.batchFirst);
     const H = this.hiddenSize;
     const D = this.directions;
     const stateShape = [this.numLayers * D, B, H];
-    this.checkState('state.h0', state.h0, stateShape);
-    if (this.config.cell === 'lstm') this.checkState('state.c0', state.c0, stateShape);
+    checkStateTensor(this.runtime, 'state.h0', state.h0, stateShape);
+    if (this.config.cell === 'lstm') checkStateTensor(this.runtime, 'state.c0', state.c0, stateShape);
     else if (state.c0 !== undefined) throw new ArgumentError('state.c0', `nothing: only LSTM has a cell state, this is ${this.config.cell.toUpperCase()}`, describe(state.c0));
     const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
     const shape = { steps: T, batch: B, hidden: H, directions: D };
@@ -165,7 +165,10 @@ export class RecurrentNetwork {
 
     const layerInputs: Tensor[] = [];
     const saved: Tensor[] = [];
-    const masks = training && this.dropout > 0 ? this.dropoutMasks(T, B) : null;
+    const masks =
+      training && this.dropout > 0
+        ? layerDropoutMasks({ layers: this.numLayers, p: this.dropout, seed: this.dropoutSeed, call: ++this.dropoutCalls, steps: T, batch: B, features: this.directions * this.hiddenSize, variational: this.variationalDropout, batchFirst: this.batchFirst })
+        : null;
     const recompute = training && (state.recompute ?? false);
     // Recompute re-runs each layer from its initial state, which the forward overwrites.
     const initialH = recompute ? copyOf(rt, h, `${this.config.cell}.h0 (kept)`) : null;
@@ -201,9 +204,9 @@ export class RecurrentNetwork {
 
     const backward = (seeds: BackwardSeeds): BackwardResult => {
       if (released) throw new ArgumentError('backward', 'one call per training pass', 'a second call, or a call after release()');
-      if (seeds.output !== undefined) this.checkState('seeds.output', seeds.output, outShape, this.batchFirst ? '[B, T, D·H]' : '[T, B, D·H]');
-      this.checkState('seeds.h', seeds.h, stateShape);
-      if (seeds.c !== undefined) this.checkState('seeds.c', seeds.c, stateShape);
+      if (seeds.output !== undefined) checkStateTensor(this.runtime, 'seeds.output', seeds.output, outShape, this.batchFirst ? '[B, T, D·H]' : '[T, B, D·H]');
+      checkStateTensor(this.runtime, 'seeds.h', seeds.h, stateShape);
+      if (seeds.c !== undefined) checkStateTensor(this.runtime, 'seeds.c', seeds.c, stateShape);
       const dh = initialState(rt, seeds.h, stateShape, `${this.config.cell}.dh`);
       const dc = this.config.cell === 'lstm' ? initialState(rt, seeds.c, stateShape, `${this.config.cell}.dc`) : null;
       let dOutput: Tensor = seeds.output ?? Tensor.zeros(rt, outShape, 'f32', `${this.config.cell}.d_output`);
@@ -299,24 +302,6 @@ export class RecurrentNetwork {
     return Tensor.empty(this.runtime, [this.savedBytesPerLayer(steps, batch) / 4], 'f32', `${this.config.cell}.l${layer}.saved`);
   }
 
-  /** One mask per layer boundary, new for every training forward, from the dropout seed. */
-  private dropoutMasks(steps: number, batch: number): DropoutMask[] {
-    const call = ++this.dropoutCalls;
-    const features = this.directions * this.hiddenSize;
-    const count = steps * batch * features;
-    const [keyDiv, keyMod] = !this.variationalDropout
-      ? [count, count]
-      : this.batchFirst
-        ? [steps * features, features] // [B, T, F]: key = b·F + f
-        : [count, batch * features]; //    [T, B, F]: key = b·F + f
-    return Array.from({ length: this.numLayers - 1 }, (_, layer) => ({
-      p: this.dropout,
-      seed: dropoutMaskSeed(this.dropoutSeed, call, layer),
-      keyDiv,
-      keyMod,
-    }));
-  }
-
   private encodeLayer(
     layer: number,
     input: Tensor,
@@ -348,21 +333,5 @@ export class RecurrentNetwork {
       output: output.buffer,
       saved: saved?.buffer ?? null,
     });
-  }
-
-  private checkInput(input: Tensor): { steps: number; batch: number } {
-    checkTensor('input', input, this.runtime, { dtype: 'f32', rank: 3 });
-    const [first, second, features] = input.shape as [number, number, number];
-    const [T, B] = this.batchFirst ? [second, first] : [first, second];
-    const layout = this.batchFirst ? '[B, T, inputSize]' : '[T, B, inputSize]';
-    if (features !== this.inputSize) throw new ArgumentError('input', `shape ${layout} with inputSize ${this.inputSize}`, `shape ${describe(input.shape)}`);
-    if (T < 1 || B < 1) throw new ArgumentError('input', `shape ${layout} with at least one step and one sequence`, `shape ${describe(input.shape)}`);
-    return { steps: T, batch: B };
-  }
-
-  private checkState(argument: string, value: Tensor | undefined, shape: number[], layout = '[layers·directions, B, H]'): void {
-    if (value === undefined) return;
-    checkTensor(argument, value, this.runtime, { dtype: 'f32' });
-    if (value.shape.join() !== shape.join()) throw new ArgumentError(argument, `shape ${describe(shape)} ${layout}`, `shape ${describe(value.shape)}`);
   }
 }

@@ -1,7 +1,8 @@
-/** State tensors, lengths and dropout seeds for the recurrent modules. */
+/** Argument checks, state tensors, lengths and dropout seeds for the recurrent modules. */
 import type { Runtime } from '../runtime/runtime.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
+import type { DropoutMask } from '../ops/elementwise.js';
 
 export function checkLengths(lengths: readonly number[], batch: number, steps: number): number[] {
   if (!Array.isArray(lengths) && !ArrayBuffer.isView(lengths)) throw new ArgumentError('state.lengths', `an array of ${batch} lengths`, describe(lengths));
@@ -12,6 +13,17 @@ export function checkLengths(lengths: readonly number[], batch: number, steps: n
 /** The mask seed of a layer boundary in the call-th training forward (1, 2, …). */
 export function dropoutMaskSeed(baseSeed: number, call: number, layer: number): number {
   return (Math.imul(baseSeed + 1, 0x9e3779b1) ^ Math.imul(call, 0x85ebca77) ^ Math.imul(layer + 1, 0xc2b2ae3d)) >>> 0;
+}
+
+/** One mask per layer boundary for the call-th training forward, from the dropout seed. */
+export function layerDropoutMasks(o: { layers: number; p: number; seed: number; call: number; steps: number; batch: number; features: number; variational: boolean; batchFirst: boolean }): DropoutMask[] {
+  const count = o.steps * o.batch * o.features;
+  const [keyDiv, keyMod] = !o.variational
+    ? [count, count]
+    : o.batchFirst
+      ? [o.steps * o.features, o.features] // [B, T, F]: key = b·F + f
+      : [count, o.batch * o.features]; //    [T, B, F]: key = b·F + f
+  return Array.from({ length: o.layers - 1 }, (_, layer) => ({ p: o.p, seed: dropoutMaskSeed(o.seed, o.call, layer), keyDiv, keyMod }));
 }
 
 export function copyOf(runtime: Runtime, source: Tensor, label: string): Tensor<'f32'> {
@@ -26,4 +38,22 @@ export function initialState(runtime: Runtime, given: Tensor | undefined, shape:
   if (given) encoder.copyBufferToBuffer(given.buffer, 0, state.buffer, 0, state.byteLength);
   else encoder.clearBuffer(state.buffer, 0, state.byteLength);
   return state;
+}
+
+/** input: [T, B, inputSize] (or [B, T, inputSize] batch-first) with T, B ≥ 1. */
+export function checkSequenceInput(runtime: Runtime, input: Tensor, inputSize: number, batchFirst: boolean): { steps: number; batch: number } {
+  checkTensor('input', input, runtime, { dtype: 'f32', rank: 3 });
+  const [first, second, features] = input.shape as [number, number, number];
+  const [T, B] = batchFirst ? [second, first] : [first, second];
+  const layout = batchFirst ? '[B, T, inputSize]' : '[T, B, inputSize]';
+  if (features !== inputSize) throw new ArgumentError('input', `shape ${layout} with inputSize ${inputSize}`, `shape ${describe(input.shape)}`);
+  if (T < 1 || B < 1) throw new ArgumentError('input', `shape ${layout} with at least one step and one sequence`, `shape ${describe(input.shape)}`);
+  return { steps: T, batch: B };
+}
+
+/** An optional state or seed tensor: absent, or f32 of exactly `shape`. */
+export function checkStateTensor(runtime: Runtime, argument: string, value: Tensor | undefined, shape: number[], layout = '[layers·directions, B, H]'): void {
+  if (value === undefined) return;
+  checkTensor(argument, value, runtime, { dtype: 'f32' });
+  if (value.shape.join() !== shape.join()) throw new ArgumentError(argument, `shape ${describe(shape)} ${layout}`, `shape ${describe(value.shape)}`);
 }
