@@ -1,5 +1,5 @@
 /** Timing helpers for the benchmarks: warmup, then the median and spread of several runs. */
-import type { Runtime } from '../src/index.js';
+import type { KernelTime, Runtime } from '../src/index.js';
 
 export interface Measurement {
   name: string;
@@ -26,4 +26,13 @@ export async function measure(runtime: Runtime, name: string, once: () => Promis
   }
   times.sort((a, b) => a - b);
   return { name, unit: 'ms', value: times[Math.floor(times.length / 2)]!, range: [times[0]!, times[times.length - 1]!], runs };
+}
+
+/** GPU time by kernel of one run of `once`, after a run that compiles its pipelines. */
+export async function profileOnce(runtime: Runtime, once: () => Promise<void> | void): Promise<KernelTime[]> {
+  await once();
+  await runtime.sync();
+  runtime.startProfiling();
+  await once();
+  return runtime.stopProfiling();
 }

@@ -3,17 +3,10 @@
  * from timestamp queries (where the adapter has them).
  *   npm run bench:profile [-- --shapes=lm-small]
  */
-import { createRuntime, type KernelTime, type Runtime } from '../src/index.js';
+import { createRuntime } from '../src/index.js';
+import { profileOnce } from './measure.js';
 import { engineCase } from './engine.js';
 import { CANONICAL_SHAPES } from './shapes.js';
-
-export async function profileOnce(runtime: Runtime, once: () => Promise<void> | void): Promise<KernelTime[]> {
-  await once(); // compile pipelines outside the profile
-  await runtime.sync();
-  runtime.startProfiling();
-  await once();
-  return runtime.stopProfiling();
-}
 
 const selected = process.argv.find((a) => a.startsWith('--shapes='))?.slice('--shapes='.length).split(',');
 const runtime = await createRuntime();

@@ -7,7 +7,7 @@
 import { GRU, LSTM, Tensor, exportTuning, randomArray, tuneRecurrent, type Runtime, type TunedChoice } from '../src/index.js';
 import { benchEngine, engineCase } from './engine.js';
 import { fmaPeak } from './fma.js';
-import { measure, type Measurement } from './measure.js';
+import { measure, profileOnce, type Measurement } from './measure.js';
 import { benchTfjs } from './tfjs.js';
 import { CANONICAL_SHAPES, SWEEP_SHAPES, forwardFlops, type BenchShape, type SweepShape } from './shapes.js';
 
@@ -51,10 +51,10 @@ async function tuneShape(runtime: Runtime, shape: BenchShape): Promise<void> {
   network.dispose();
 }
 
+/** Total GPU milliseconds of one run (NaN without timestamps). */
 async function gpuTime(runtime: Runtime, once: () => Promise<void> | void): Promise<number> {
-  runtime.startProfiling();
-  await once();
-  const times = await runtime.stopProfiling();
+  if (!runtime.canProfile) return NaN;
+  const times = await profileOnce(runtime, once);
   return times.reduce((sum, t) => sum + t.milliseconds, 0);
 }
 
@@ -78,8 +78,8 @@ export async function runSuite(runtime: Runtime, options: SuiteOptions = {}): Pr
     if (options.tune ?? true) await tuneShape(runtime, shape);
     const results = await benchEngine(runtime, shape, peak.gflops!);
     const bench = engineCase(runtime, shape);
-    gpuMs[results[0]!.name] = await gpuTimeIfAny(runtime, bench.inference);
-    gpuMs[results[1]!.name] = await gpuTimeIfAny(runtime, bench.trainingStep);
+    gpuMs[results[0]!.name] = await gpuTime(runtime, bench.inference);
+    gpuMs[results[1]!.name] = await gpuTime(runtime, bench.trainingStep);
     bench.dispose();
     engine.push(...results);
     for (const r of results) log(`${r.name}: ${r.value.toFixed(1)} ms (${r.range.map((v) => v.toFixed(1)).join('–')}), GPU ${gpuMs[r.name]?.toFixed(1) ?? '–'} ms, ${r.gflops!.toFixed(2)} GFLOP/s, ${(100 * r.shareOfPeak!).toFixed(1)}% of peak`);
@@ -104,13 +104,6 @@ export async function runSuite(runtime: Runtime, options: SuiteOptions = {}): Pr
     }
   }
   return { adapter: adapterName(runtime), peak, engine, gpuMs, tuning: exportTuning(runtime), sweep, tfjs };
-
-  async function gpuTimeIfAny(rt: Runtime, once: () => Promise<void> | void): Promise<number> {
-    if (!rt.canProfile) return NaN;
-    await once(); // nothing left to compile inside the profile
-    await rt.sync();
-    return gpuTime(rt, once);
-  }
 }
 
 const ms = (m: Measurement): string => `${m.value.toFixed(1)} (${m.range.map((v) => v.toFixed(1)).join('–')})`;

@@ -5,7 +5,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { CharLanguageModel } from '../models/char-lm.js';
 import { CharVocabulary } from '../data/vocabulary.js';
 import { decodeSafetensors } from '../io/safetensors.js';
-import { generate } from '../generate/sampling.js';
+import { generate, promptBlock } from '../generate/sampling.js';
 import { beamSearch } from '../generate/beam-search.js';
 import { disposeState } from '../generate/token-model.js';
 import { Tensor } from '../tensor.js';
@@ -26,7 +26,7 @@ export async function sampleFromCheckpoint(runtime: Runtime, options: SampleOpti
     model.loadStateDict(weights);
     if (options.beam > 0) {
       // All but the prompt's last character set the state; the search starts from the last.
-      const primed = ids.length > 1 ? model.step(promptTensor(runtime, ids.subarray(0, -1), options.samples), null) : null;
+      const primed = ids.length > 1 ? model.step(primingTensor(runtime, ids.subarray(0, -1), options.samples, vocabulary.size), null) : null;
       primed?.logits.dispose();
       try {
         const best = await beamSearch(runtime, model, { start: ids[ids.length - 1]!, inputs: options.samples, width: options.beam, maxLength: options.length, ...(primed ? { state: primed.state } : {}) });
@@ -42,11 +42,10 @@ export async function sampleFromCheckpoint(runtime: Runtime, options: SampleOpti
   }
 }
 
-/** The same ids for every sample, as [length, samples]. */
-function promptTensor(runtime: Runtime, ids: Int32Array, samples: number): Tensor<'i32'> {
-  const data = new Int32Array(ids.length * samples);
-  for (let t = 0; t < ids.length; t++) data.fill(ids[t]!, t * samples, (t + 1) * samples);
-  return Tensor.from(runtime, data, [ids.length, samples], 'i32', 'sample.prompt');
+/** The same ids for every sample, as a [length, samples] block. */
+function primingTensor(runtime: Runtime, ids: Int32Array, samples: number, vocabularySize: number): Tensor<'i32'> {
+  const block = promptBlock(ids, samples, vocabularySize);
+  return Tensor.from(runtime, block.ids, [block.steps, block.rows], 'i32', 'sample.prompt');
 }
 
 /** For a names model: how many generated names (whole lines) are not in the training list. */

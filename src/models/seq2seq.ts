@@ -87,13 +87,22 @@ export class Seq2Seq {
   }
 
   /** The encoder's final state for each source (at its length). */
-  encode(source: SourceBatch, tape?: Tape): RecurrentState {
-    const tokens = Tensor.from(this.runtime, source.tokens, [source.steps, source.lengths.length], 'i32', 'seq2seq.source');
+  encode(source: SourceBatch): RecurrentState {
+    const tokens = this.sourceTensor(source);
+    const state = this.encodeTokens(tokens, source.lengths);
+    tokens.dispose();
+    return state;
+  }
+
+  private sourceTensor(source: SourceBatch): Tensor<'i32'> {
+    return Tensor.from(this.runtime, source.tokens, [source.steps, source.lengths.length], 'i32', 'seq2seq.source');
+  }
+
+  /** tokens stay alive until the tape's backward has run (the embedding reads them there). */
+  private encodeTokens(tokens: Tensor<'i32'>, lengths: number[], tape?: Tape): RecurrentState {
     const x = this.sourceEmbedding.forward(tokens, tape);
-    const { output, h, c } = this.encoder.forward(x, { lengths: source.lengths, ...(tape ? { tape } : {}) });
+    const { output, h, c } = this.encoder.forward(x, { lengths, ...(tape ? { tape } : {}) });
     if (!tape) for (const t of [x, output]) t.dispose();
-    if (!tape) tokens.dispose();
-    else tape.record({ label: 'source ids', inputs: [], outputs: [tokens], backward: () => [] });
     return { h, c };
   }
 
@@ -134,17 +143,16 @@ export class Seq2Seq {
       expected[target.length * N + n] = this.eos;
     });
     const tape = new Tape(this.runtime);
-    const state = this.encode(source, tape);
+    const sourceTokens = this.sourceTensor(source);
+    const state = this.encodeTokens(sourceTokens, source.lengths, tape);
     const inputTensor = Tensor.from(this.runtime, input, [U, N], 'i32', 'seq2seq.decoder_input');
     const targetTensor = Tensor.from(this.runtime, expected, [U, N], 'i32', 'seq2seq.targets');
-    const { logits, state: after } = this.decode(inputTensor, state, tape);
-    void after;
+    const { logits } = this.decode(inputTensor, state, tape);
     const { loss } = softmaxCrossEntropy(logits, targetTensor, { tape, ignoreIndex: -100 });
     tape.backward(loss);
     tape.keep(loss);
     tape.dispose();
-    inputTensor.dispose();
-    targetTensor.dispose();
+    for (const t of [sourceTokens, inputTensor, targetTensor]) t.dispose();
     return loss;
   }
 
