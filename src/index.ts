@@ -3,7 +3,7 @@ export { Runtime, type AdapterDescription, type DispatchArgs } from './runtime/r
 export type { KernelTime } from './runtime/profiler.js';
 export { BufferPool, type PoolStats } from './runtime/buffer-pool.js';
 export { SWIFTSHADER_ICD_PATHS, type NodeAdapterChoice } from './runtime/node-gpu.js';
-export { KernelCache, kernelKey, type Kernel, type KernelSpec, type ConstantValue, type BufferBindings } from './kernels/kernel-cache.js';
+export { KernelCache, kernelKey, type Kernel, type KernelSpec, type ConstantValue, type BufferBindings } from './gpu/kernel-cache.js';
 export {
   reflectEntryPoint,
   bindGroupLayoutEntries,
@@ -13,7 +13,7 @@ export {
   type BindingInfo,
   type UniformLayout,
   type UniformField,
-} from './kernels/reflection.js';
+} from './gpu/reflection.js';
 export { Tensor, checkTensor, sizeOf, DTYPES, type DType, type TypedArrayFor } from './tensor.js';
 export { ArgumentError, DeviceLimitError } from './errors.js';
 export { gemm, encodeGemm, chooseGemmTiling, GEMM_SHADER, type GemmOptions, type GemmCall, type GemmTiling } from './ops/gemm.js';
@@ -35,7 +35,7 @@ export {
   type CellConfig,
 } from './recurrent/cells.js';
 export { randomGenerator, normalGenerator, randomArray } from './util/random.js';
-export type { StateDict, CellType, Nonlinearity } from './reference/recurrent.js';
+export type { StateDict, CellType, Nonlinearity, RecurrentState } from './core/types.js';
 export { encodeSafetensors, decodeSafetensors, withoutPrefix, type SafetensorsFile } from './io/safetensors.js';
 export { SGD, Adam, AdamW, Adagrad, Optimizer, OPTIMIZER_SHADER, type SGDOptions, type AdamOptions, type AdagradOptions, type LearningRateSchedule } from './train/optimizers.js';
 export { gradientNorm, squaredGradientNorm, clipGradientNorm, clipGradientValue, SQUARED_NORM_SHADER, GRADIENT_CLIP_SHADER } from './train/gradients.js';
@@ -43,14 +43,15 @@ export type { Parameter, HasParameters } from './train/parameter.js';
 export { Tape, type TapeNode } from './autograd/tape.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { softmaxCrossEntropy, CROSS_ENTROPY_SHADER, type CrossEntropyOptions, type CrossEntropyResult } from './layers/cross-entropy.js';
-export { encodeAxpy, encodeDropout, ELEMENTWISE_SHADER, type DropoutMask } from './ops/elementwise.js';
+export { encodeAxpy, encodeDropout, type DropoutMask } from './ops/elementwise.js';
+export { elementwise } from './kernels/elementwise.js';
 export { TruncatedBPTT, type TruncatedBPTTOptions } from './train/tbptt.js';
 export { saveCheckpoint, loadCheckpoint, type Checkpointable } from './train/checkpoint.js';
 export { Embedding, EMBEDDING_SHADER, type EmbeddingOptions } from './layers/embedding.js';
 export { LayerNorm, LAYER_NORM_SHADER, type LayerNormOptions } from './layers/layer-norm.js';
 export { generate, encodeSampling, checkSamplingOptions, SAMPLING_SHADER, type GenerateOptions, type SamplingOptions } from './generate/sampling.js';
 export { beamSearch, BEAM_SEARCH_SHADER, MAX_BEAM_WIDTH, type BeamSearchOptions, type BeamHypothesis } from './generate/beam-search.js';
-export { disposeState, type RecurrentState, type TokenModel } from './generate/token-model.js';
+export { disposeState, type TokenModel } from './generate/token-model.js';
 export { CharLanguageModel, type CharLanguageModelConfig, type CharLanguageModelOptions } from './models/char-lm.js';
 export { CharVocabulary } from './data/vocabulary.js';
 export { StreamBatches, splitStream, unigramBitsPerToken, type TokenWindow } from './data/batches.js';

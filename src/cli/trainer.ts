@@ -17,7 +17,7 @@ import { CharVocabulary } from '../data/vocabulary.js';
 import { StreamBatches, splitStream, unigramBitsPerToken } from '../data/batches.js';
 import { generate } from '../generate/sampling.js';
 import { disposeState, type RecurrentState } from '../generate/token-model.js';
-import type { StateDict } from '../reference/recurrent.js';
+import type { StateDict } from '../core/types.js';
 import { firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
 import { ArgumentError } from '../errors.js';
 import { OptionError, type TrainOptions } from './options.js';

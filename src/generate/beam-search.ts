@@ -7,7 +7,7 @@ import beamSource from '../../shaders/beam_search.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
-import { elementwiseGrid } from '../train/parameter.js';
+import { elementwiseGrid } from '../gpu/geometry.js';
 import { disposeState, type RecurrentState, type TokenModel } from './token-model.js';
 
 export const BEAM_SEARCH_SHADER = { name: 'beam_search', code: beamSource } as const;

@@ -7,7 +7,7 @@ import samplingSource from '../../shaders/sampling.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
-import { elementwiseGrid } from '../train/parameter.js';
+import { elementwiseGrid } from '../gpu/geometry.js';
 import { disposeState, type RecurrentState, type TokenModel } from './token-model.js';
 
 export const SAMPLING_SHADER = { name: 'sampling', code: samplingSource } as const;

@@ -1,11 +1,8 @@
 /** What generation needs from a model: logits for tokens, one or more steps at a time. */
 import type { Tensor } from '../tensor.js';
+import type { RecurrentState } from '../core/types.js';
 
-/** Recurrent state: h (and c for an LSTM), [L·D, N, H]. */
-export interface RecurrentState {
-  h: Tensor<'f32'>;
-  c: Tensor<'f32'> | null;
-}
+export type { RecurrentState };
 
 export interface TokenModel {
   readonly vocabularySize: number;

@@ -4,7 +4,7 @@
  * Reads F32, F64, F16 and BF16 (converted to f32) and I32; writes F32.
  */
 import { ArgumentError } from '../errors.js';
-import type { StateDict } from '../reference/recurrent.js';
+import type { StateDict } from '../core/types.js';
 
 export interface SafetensorsFile {
   tensors: StateDict;

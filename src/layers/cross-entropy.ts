@@ -7,7 +7,7 @@ import crossEntropySource from '../../shaders/softmax_cross_entropy.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, checkOneOf, describe } from '../errors.js';
-import { elementwiseGrid } from '../train/parameter.js';
+import { elementwiseGrid } from '../gpu/geometry.js';
 import type { Tape } from '../autograd/tape.js';
 
 export const CROSS_ENTROPY_SHADER = { name: 'softmax_cross_entropy', code: crossEntropySource } as const;

@@ -7,8 +7,9 @@ import type { Runtime } from '../runtime/runtime.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
 import { normalGenerator } from '../util/random.js';
-import type { StateDict } from '../reference/recurrent.js';
-import { elementwiseGrid, type Parameter } from '../train/parameter.js';
+import type { StateDict } from '../core/types.js';
+import type { Parameter } from '../train/parameter.js';
+import { elementwiseGrid } from '../gpu/geometry.js';
 import type { Tape } from '../autograd/tape.js';
 
 export const EMBEDDING_SHADER = { name: 'embedding', code: embeddingSource } as const;

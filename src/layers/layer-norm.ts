@@ -7,8 +7,9 @@ import layerNormSource from '../../shaders/layer_norm.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
-import { elementwiseGrid, type Parameter } from '../train/parameter.js';
-import type { StateDict } from '../reference/recurrent.js';
+import type { Parameter } from '../train/parameter.js';
+import { elementwiseGrid } from '../gpu/geometry.js';
+import type { StateDict } from '../core/types.js';
 import type { Tape } from '../autograd/tape.js';
 
 export const LAYER_NORM_SHADER = { name: 'layer_norm', code: layerNormSource } as const;

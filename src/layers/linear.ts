@@ -9,7 +9,7 @@ import { ArgumentError, checkInteger, describe } from '../errors.js';
 import { encodeGemm } from '../ops/gemm.js';
 import { encodeColumnReduce } from '../ops/reduce.js';
 import { randomGenerator } from '../util/random.js';
-import type { StateDict } from '../reference/recurrent.js';
+import type { StateDict } from '../core/types.js';
 import type { Parameter } from '../train/parameter.js';
 import type { Tape } from '../autograd/tape.js';
 

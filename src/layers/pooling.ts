@@ -7,7 +7,7 @@ import poolingSource from '../../shaders/pooling.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, describe } from '../errors.js';
-import { elementwiseGrid } from '../train/parameter.js';
+import { elementwiseGrid } from '../gpu/geometry.js';
 import type { Tape } from '../autograd/tape.js';
 
 export const POOLING_SHADER = { name: 'pooling', code: poolingSource } as const;

@@ -15,7 +15,7 @@ import type { RecurrentNetwork } from '../recurrent/network.js';
 import { parameterShapes } from '../recurrent/init.js';
 import { Tape } from '../autograd/tape.js';
 import type { Parameter } from '../train/parameter.js';
-import type { StateDict } from '../reference/recurrent.js';
+import type { StateDict } from '../core/types.js';
 import type { Checkpointable } from '../train/checkpoint.js';
 import { disposeState, type RecurrentState, type TokenModel } from '../generate/token-model.js';
 import type { TokenWindow } from '../data/batches.js';

@@ -6,7 +6,7 @@
  */
 import gemmSource from '../../shaders/gemm.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
-import type { KernelSpec } from '../kernels/kernel-cache.js';
+import type { KernelSpec } from '../gpu/kernel-cache.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, DeviceLimitError, checkFinite, describe } from '../errors.js';
 

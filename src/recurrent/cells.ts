@@ -8,9 +8,9 @@ import rnnForwardSource from '../../shaders/rnn_forward.wgsl?raw';
 import lstmBackwardSource from '../../shaders/lstm_backward.wgsl?raw';
 import gruBackwardSource from '../../shaders/gru_backward.wgsl?raw';
 import rnnBackwardSource from '../../shaders/rnn_backward.wgsl?raw';
-import type { ShaderSource } from '../kernels/reflection.js';
-import type { ConstantValue } from '../kernels/kernel-cache.js';
-import type { CellType, Nonlinearity } from '../reference/recurrent.js';
+import type { ShaderSource } from '../gpu/reflection.js';
+import type { ConstantValue } from '../gpu/kernel-cache.js';
+import type { CellType, Nonlinearity } from '../core/types.js';
 
 export const LSTM_FORWARD_SHADER: ShaderSource = { name: 'lstm_forward', code: lstmForwardSource };
 export const GRU_FORWARD_SHADER: ShaderSource = { name: 'gru_forward', code: gruForwardSource };

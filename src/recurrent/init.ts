@@ -2,7 +2,7 @@
  * Initial weights, produced as a PyTorch-layout state dict so that initialising and
  * loading share one path. Seeded: the same options give the same weights.
  */
-import type { StateDict } from '../reference/recurrent.js';
+import type { StateDict } from '../core/types.js';
 import { normalGenerator, randomGenerator } from '../util/random.js';
 import { gatesOf, type CellConfig } from './cells.js';
 

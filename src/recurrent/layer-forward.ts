@@ -4,7 +4,7 @@
  * carrying h (and c) between chunks in the state buffers.
  */
 import type { Runtime } from '../runtime/runtime.js';
-import type { KernelSpec } from '../kernels/kernel-cache.js';
+import type { KernelSpec } from '../gpu/kernel-cache.js';
 import { encodeGemm } from '../ops/gemm.js';
 import { forwardKernel, gatesOf, type CellConfig } from './cells.js';
 import type { RecurrentSchedule, RecurrentShape } from './schedule.js';

@@ -1,7 +1,7 @@
 /** The user-facing cells: LSTM, GRU (either reset form) and Elman RNN. */
 import type { Runtime } from '../runtime/runtime.js';
 import { checkBoolean, checkOneOf } from '../errors.js';
-import type { Nonlinearity } from '../reference/recurrent.js';
+import type { Nonlinearity } from '../core/types.js';
 import { RecurrentNetwork } from './network.js';
 import type { RecurrentOptions } from './types.js';
 

@@ -6,7 +6,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkBoolean, checkInteger, describe } from '../errors.js';
-import type { StateDict } from '../reference/recurrent.js';
+import type { StateDict } from '../core/types.js';
 import type { CellConfig } from './cells.js';
 import { initialStateDict, type NetworkDims } from './init.js';
 import { RecurrentParameters } from './parameters.js';

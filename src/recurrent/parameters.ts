@@ -7,7 +7,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, describe } from '../errors.js';
-import type { StateDict } from '../reference/recurrent.js';
+import type { StateDict } from '../core/types.js';
 import { gatesOf, type CellConfig } from './cells.js';
 import { parameterName, parameterShapes, type NetworkDims } from './init.js';
 

@@ -4,15 +4,11 @@
  * packed-sequence semantics. Weights use PyTorch's state_dict names, shapes and gate orders.
  */
 
+import type { CellType, Nonlinearity, StateDict } from '../core/types.js';
 import { add, cellBackward, cellForward, gateCount, layerWeights, type StepCache, type WeightGrads } from './recurrent-cells.js';
 
 export { gateCount };
-
-export type CellType = 'lstm' | 'gru' | 'rnn';
-export type Nonlinearity = 'tanh' | 'relu';
-
-/** PyTorch state_dict entries: row-major data with a shape. */
-export type StateDict = Record<string, { shape: readonly number[]; data: ArrayLike<number> }>;
+export type { CellType, Nonlinearity, StateDict };
 
 export interface ReferenceRecurrentArgs {
   cell: CellType;

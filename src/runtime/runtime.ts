@@ -6,7 +6,8 @@
  * when something is read back.
  */
 import { BufferPool } from './buffer-pool.js';
-import { KernelCache, type BufferBindings, type KernelSpec } from '../kernels/kernel-cache.js';
+import { KernelCache, type BufferBindings, type KernelSpec } from '../gpu/kernel-cache.js';
+import { workgroupBytes, type DeviceTraits, type KernelDescriptor } from '../gpu/kernel-descriptor.js';
 import { DeviceLimitError } from '../errors.js';
 import { DispatchProfiler, type KernelTime } from './profiler.js';
 
@@ -52,6 +53,26 @@ export class Runtime {
 
   get features(): ReadonlySet<string> {
     return this.device.features as ReadonlySet<string>;
+  }
+
+  /** The device's limits and kind, as kernel descriptors see them. */
+  get traits(): DeviceTraits {
+    return { limits: this.limits, isSoftware: this.adapter.isSoftware };
+  }
+
+  /**
+   * Records one dispatch of a kernel family for one call: the descriptor derives the entry
+   * point, constants, grid and uniforms; workgroup memory is checked against the device.
+   */
+  launch<Call>(kernel: KernelDescriptor<Call>, call: Call, buffers: BufferBindings): void {
+    const launch = kernel.launch(call, this.traits);
+    const bytes = workgroupBytes(kernel, launch.constants);
+    const limit = this.limits.maxComputeWorkgroupStorageSize;
+    if (bytes > limit) throw new DeviceLimitError('maxComputeWorkgroupStorageSize', bytes, limit, `${kernel.shader.name}${launch.entryPoint ? `.${launch.entryPoint}` : ''}`);
+    this.dispatch(
+      { shader: kernel.shader, ...(launch.entryPoint ? { entryPoint: launch.entryPoint } : {}), constants: launch.constants },
+      { buffers, workgroups: launch.workgroups, ...(launch.uniforms ? { uniforms: launch.uniforms } : {}) },
+    );
   }
 
   /** Records one dispatch of the kernel that `spec` describes. */

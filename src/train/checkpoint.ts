@@ -5,7 +5,7 @@
  */
 import { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
 import { ArgumentError } from '../errors.js';
-import type { StateDict } from '../reference/recurrent.js';
+import type { StateDict } from '../core/types.js';
 import type { Optimizer } from './optimizers.js';
 
 export interface Checkpointable {

@@ -6,7 +6,8 @@ import gradientClipSource from '../../shaders/gradient_clip.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { checkFinite } from '../errors.js';
-import { elementwiseGrid, type Parameter } from './parameter.js';
+import type { Parameter } from './parameter.js';
+import { elementwiseGrid } from '../gpu/geometry.js';
 
 export const SQUARED_NORM_SHADER = { name: 'squared_norm', code: squaredNormSource } as const;
 export const GRADIENT_CLIP_SHADER = { name: 'gradient_clip', code: gradientClipSource } as const;

@@ -7,8 +7,9 @@ import optimizerSource from '../../shaders/optimizer.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkFinite, describe } from '../errors.js';
-import type { StateDict } from '../reference/recurrent.js';
-import { elementwiseGrid, type Parameter } from './parameter.js';
+import type { StateDict } from '../core/types.js';
+import type { Parameter } from './parameter.js';
+import { elementwiseGrid } from '../gpu/geometry.js';
 
 export const OPTIMIZER_SHADER = { name: 'optimizer', code: optimizerSource } as const;
 

@@ -13,12 +13,3 @@ export interface Parameter {
 export interface HasParameters {
   parameters(): Parameter[];
 }
-
-/** Workgroup grid for an elementwise kernel: 2D when one dimension would pass the limit. */
-export function elementwiseGrid(count: number, workgroupSize: number, limits: GPUSupportedLimits): [number, number] {
-  const groups = Math.ceil(count / workgroupSize);
-  const max = limits.maxComputeWorkgroupsPerDimension;
-  if (groups <= max) return [Math.max(groups, 1), 1];
-  const x = max;
-  return [x, Math.ceil(groups / x)];
-}
