@@ -1,4 +1,5 @@
-// Persistent GRU backward (BPTT) over one chunk of time steps, in reverse, in either form.
+// Persistent GRU backward (BPTT) over one chunk of time steps, in reverse, in either reset
+// form (recurrent_common.wgsl is prepended).
 //
 // From the saved activations (r, z, n, e, h_prev; e = W_hn h + b_hn, or r ⊙ h in Cho's
 // form) and dL/d out, for each step, with dh = d_out[t] + dh_carry:
@@ -12,37 +13,19 @@
 //                 pre-activations (W_hn multiplies r ⊙ h there)
 //                 dh_carry ← W_hrᵀ · d_r + W_hzᵀ · d_z + d(r ⊙ h) · r + direct
 //
-// Dispatch: (ceil(B / BT), D, 1). Workgroup (x, d) owns sequences [x·BT, x·BT + BT) of
-// direction d for processing steps step_begin + step_count − 1 down to step_begin; dh and
+// Workgroups run processing steps step_begin + step_count − 1 down to step_begin; dh and
 // the step's gate gradients stay in workgroup memory. Steps past a sequence's end pass dh
 // through unchanged and write zero gate gradients.
 
-override H: u32;            // hidden size
-override BT: u32;           // sequences per workgroup
-override WG: u32 = 256;     // invocations per workgroup
 override BB: u32 = 4;       // sequences per work item of the recurrent product: 1, 2 or 4
 override RESET_AFTER: bool = true;
 
 const GATES: u32 = 3u;
 const SAVED: u32 = 5u;
 
-struct RecurrentParams {
-  batch: u32,          // B
-  steps: u32,          // T
-  step_begin: u32,     // lowest processing step of this chunk
-  step_count: u32,     // steps in this chunk
-  has_lengths: u32,    // 0: every sequence has length `steps`
-  state_offset: u32,   // element offset of this layer's [D, B, H] in dh_state
-  directions: u32,     // D
-  row_t: u32,          // row of (t, b) is t·row_t + b·row_b: (B, 1) time-major, (1, T) batch-first
-  row_b: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: RecurrentParams;
 @group(0) @binding(1) var<storage, read> saved: array<f32>;          // rows × [D, 5, H]: r, z, n, e, h_prev
 @group(0) @binding(2) var<storage, read> d_out: array<f32>;          // rows × [D, H]: dL/d output
 @group(0) @binding(3) var<storage, read> w_hh_t: array<f32>;         // [D, H, 3H] (W_hh transposed)
-@group(0) @binding(4) var<storage, read> lengths: array<u32>;        // [B]
 @group(0) @binding(5) var<storage, read_write> dh_state: array<f32>; // [L·D, B, H]; in: dL/dh after chunk, out: before
 @group(0) @binding(6) var<storage, read_write> d_gates: array<f32>;  // rows × [D, 3H]: of X·W_ihᵀ + b_ih
 @group(0) @binding(7) var<storage, read_write> d_gates_h: array<f32>; // rows × [D, 3H]: of W_hh·h + b_hh (RESET_AFTER only)
@@ -51,31 +34,15 @@ var<workgroup> dg_buf: array<f32, BT * GATES * H>;   // [BT][3H], recurrent-side
 var<workgroup> dh_buf: array<f32, BT * H>;           // [BT][H], dL/dh from later steps
 var<workgroup> direct: array<f32, BT * H>;           // [BT][H], dh reaching h_prev without W_hh
 
-fn sequence_length(b: u32) -> u32 {
-  if (params.has_lengths == 0u) { return params.steps; }
-  return lengths[b];
-}
-
-fn row_of(t: u32, b: u32) -> u32 {
-  return t * params.row_t + b * params.row_b;
-}
-
-fn time_of(d: u32, b: u32, s: u32) -> u32 {
-  let len = sequence_length(b);
-  return select(s, len - 1u - s, d == 1u);
-}
-
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let d = group.y;
   let b0 = group.x * BT;
   let tile = min(BT, params.batch - b0);
-  let state_base = params.state_offset + (d * params.batch + b0) * H;
-  let D = params.directions;
   let w_base = d * H * GATES * H;
 
   for (var i = lid; i < tile * H; i += WG) {
-    dh_buf[i] = dh_state[state_base + i];
+    dh_buf[i] = dh_state[state_base(d, b0) + i];
   }
   workgroupBarrier();
 
@@ -88,7 +55,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       let j = item % H;
       let b = b0 + row;
       if (s >= sequence_length(b)) {
-        let zero_at = (row_of(s, b) * D + d) * GATES * H + j;
+        let zero_at = unit_index(d, s, b, GATES, 0u, j);
         for (var g = 0u; g < GATES; g++) {
           d_gates[zero_at + g * H] = 0.0;
           if (RESET_AFTER) { d_gates_h[zero_at + g * H] = 0.0; }
@@ -96,18 +63,18 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
         }
         continue;
       }
-      let r_row = row_of(time_of(d, b, s), b);
-      let at = (r_row * D + d) * SAVED * H + j;
+      let t = time_of(d, b, s);
+      let at = unit_index(d, t, b, SAVED, 0u, j);
       let r = saved[at];
       let z = saved[at + H];
       let n = saved[at + 2u * H];
       let e = saved[at + 3u * H];
       let h_prev = saved[at + 4u * H];
-      let dh = d_out[(r_row * D + d) * H + j] + dh_buf[row * H + j];
+      let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
       let dn_pre = dh * (1.0 - z) * (1.0 - n * n);
       let dz = dh * (h_prev - n) * z * (1.0 - z);
       direct[row * H + j] = dh * z;
-      let out_at = (r_row * D + d) * GATES * H + j;
+      let out_at = unit_index(d, t, b, GATES, 0u, j);
       d_gates[out_at + H] = dz;
       d_gates[out_at + 2u * H] = dn_pre;
       dg_buf[row * GATES * H + H + j] = dz;
@@ -136,11 +103,11 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
         for (var j = 0u; j < H; j++) {
           d_rh = fma(w_hh_t[w_base + k * GATES * H + 2u * H + j], dg_buf[row * GATES * H + 2u * H + j], d_rh);
         }
-        let r_row = row_of(time_of(d, b, s), b);
-        let at = (r_row * D + d) * SAVED * H + k;
+        let t = time_of(d, b, s);
+        let at = unit_index(d, t, b, SAVED, 0u, k);
         let r = saved[at];
         let dr = d_rh * saved[at + 4u * H] * r * (1.0 - r);
-        d_gates[(r_row * D + d) * GATES * H + k] = dr;
+        d_gates[unit_index(d, t, b, GATES, 0u, k)] = dr;
         dg_buf[row * GATES * H + k] = dr;
         direct[row * H + k] += d_rh * r;
       }
@@ -156,9 +123,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       let k0 = (item % unit_groups) * 4u;
       let first = (item / unit_groups) * BB;
       // Rows past the tile repeat row `first`; units past H repeat unit H − 1. Neither is stored.
-      let r1 = select(first, first + 1u, first + 1u < tile);
-      let r2 = select(first, first + 2u, first + 2u < tile);
-      let r3 = select(first, first + 3u, first + 3u < tile);
+      let r1 = block_row(first, 1u, tile);
+      let r2 = block_row(first, 2u, tile);
+      let r3 = block_row(first, 3u, tile);
       let w0 = w_base + min(k0, H - 1u) * GATES * H;
       let w1 = w_base + min(k0 + 1u, H - 1u) * GATES * H;
       let w2 = w_base + min(k0 + 2u, H - 1u) * GATES * H;
@@ -185,7 +152,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   }
 
   for (var i = lid; i < tile * H; i += WG) {
-    dh_state[state_base + i] = dh_buf[i];
+    dh_state[state_base(d, b0) + i] = dh_buf[i];
   }
 }
 

@@ -1,4 +1,5 @@
-// Persistent GRU forward over one chunk of time steps, in either reset form (gates r, z, n).
+// Persistent GRU forward over one chunk of time steps, in either reset form
+// (gates r, z, n; recurrent_common.wgsl is prepended).
 //
 //   r = σ(x_r + W_hr h + b_hr),  z = σ(x_z + W_hz h + b_hz)
 //   RESET_AFTER (PyTorch):  n = tanh(x_n + r ⊙ (W_hn h + b_hn))
@@ -6,19 +7,14 @@
 //   h' = (1 − z) ⊙ n + z ⊙ h
 //
 // x = X · W_ihᵀ + b_ih was computed for every step by one GEMM before this dispatch.
-// Dispatch: (ceil(B / BT), D, 1), D directions. Workgroup (x, d) owns sequences
-// [x·BT, x·BT + BT) of direction d for processing steps [step_begin, step_begin + step_count);
 // h stays in workgroup memory (double buffered). Invocations take work items (unit j,
 // block of BB sequences) and accumulate the three gates of unit j as one vec4. Cho's form
 // needs r ⊙ h for every unit before W_hn applies, so it adds a barrier and a second product.
 //
-// Direction 1 runs in reverse: processing step s of sequence b is time len_b − 1 − s.
-// Steps s ≥ len_b leave the state alone and next_half zeros (PyTorch packed semantics).
+// Steps s ≥ len_b carry h over unchanged and write zero outputs and activations
+// (PyTorch's packed-sequence semantics).
 
-override H: u32;            // hidden size
-override BT: u32;           // sequences per workgroup
 override BB: u32 = 4;       // sequences per work item: 1, 2 or 4
-override WG: u32 = 256;     // invocations per workgroup
 override SAVE: bool = false; // keep activations for backward in `saved`
 override RESET_AFTER: bool = true;
 override AUX_SIZE: u32 = 1; // 2·BT·H for Cho's form (r ⊙ h and z), else 1
@@ -26,23 +22,9 @@ override AUX_SIZE: u32 = 1; // 2·BT·H for Cho's form (r ⊙ h and z), else 1
 const GATES: u32 = 3u;
 const SAVED: u32 = 5u;
 
-struct RecurrentParams {
-  batch: u32,          // B
-  steps: u32,          // T
-  step_begin: u32,     // first processing step of this chunk
-  step_count: u32,     // steps in this chunk
-  has_lengths: u32,    // 0: every sequence has length `steps`
-  state_offset: u32,   // element offset of this layer's [D, B, H] in the state buffers
-  directions: u32,     // D
-  row_t: u32,          // row of (t, b) in pre, out and saved is t·row_t + b·row_b:
-  row_b: u32,          //   (B, 1) time-major, (1, T) batch-first
-}
-
-@group(0) @binding(0) var<uniform> params: RecurrentParams;
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 3H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 3H] (W_hh transposed)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, 3H]
-@group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;    // rows × [D, H]
 @group(0) @binding(7) var<storage, read_write> saved: array<f32>;  // rows × [D, 5, H] when SAVE: r, z, n, W_hn h + b_hn (or r ⊙ h), h_prev
@@ -50,47 +32,10 @@ struct RecurrentParams {
 var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 var<workgroup> aux: array<f32, AUX_SIZE>;        // Cho's form: [BT][H] of r ⊙ h, then [BT][H] of z
 
-fn sigmoid(x: f32) -> f32 {
-  let e = exp(-abs(x));
-  return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
-}
-
-fn tanh_clamped(x: f32) -> f32 {
-  return tanh(clamp(x, -15.0, 15.0));
-}
-
-fn sequence_length(b: u32) -> u32 {
-  if (params.has_lengths == 0u) { return params.steps; }
-  return lengths[b];
-}
-
-fn time_of(d: u32, b: u32, s: u32) -> u32 {
-  let len = sequence_length(b);
-  return select(s, len - 1u - s, d == 1u);
-}
-
-fn pre_index(d: u32, b: u32, s: u32, j: u32) -> u32 {
-  return row_of(time_of(d, b, s), b) * params.directions * GATES * H + d * GATES * H + j;
-}
-
-fn row_of(t: u32, b: u32) -> u32 {
-  return t * params.row_t + b * params.row_b;
-}
-
-fn out_index(d: u32, t: u32, b: u32, j: u32) -> u32 {
-  return row_of(t, b) * params.directions * H + d * H + j;
-}
-
-fn saved_index(d: u32, t: u32, b: u32, slot: u32, j: u32) -> u32 {
-  return (row_of(t, b) * params.directions + d) * SAVED * H + slot * H + j;
-}
-
 // Steps past a sequence's end: output zero, and zero activations so backward's GEMMs add nothing.
 fn write_inactive(d: u32, s: u32, b: u32, j: u32) {
-  out[out_index(d, s, b, j)] = 0.0;
-  if (SAVE) {
-    for (var slot = 0u; slot < SAVED; slot++) { saved[saved_index(d, s, b, slot, j)] = 0.0; }
-  }
+  out[unit_index(d, s, b, 1u, 0u, j)] = 0.0;
+  if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(d, s, b, SAVED, slot, j)] = 0.0; } }
 }
 
 @compute @workgroup_size(WG, 1, 1)
@@ -98,10 +43,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   let d = group.y;
   let b0 = group.x * BT;
   let tile = min(BT, params.batch - b0);
-  let state_base = params.state_offset + (d * params.batch + b0) * H;
 
   for (var i = lid; i < tile * H; i += WG) {
-    h_buf[i] = h_state[state_base + i];
+    h_buf[i] = h_state[state_base(d, b0) + i];
   }
   workgroupBarrier();
 
@@ -117,9 +61,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
     for (var item = lid; item < blocks * H; item += WG) {
       let j = item % H;
       let first = (item / H) * BB;
-      let r1 = select(first, first + 1u, first + 1u < tile);
-      let r2 = select(first, first + 2u, first + 2u < tile);
-      let r3 = select(first, first + 3u, first + 3u < tile);
+      let r1 = block_row(first, 1u, tile);
+      let r2 = block_row(first, 2u, tile);
+      let r3 = block_row(first, 3u, tile);
 
       // Recurrent products of r, z (and n in PyTorch's form) for up to four sequences.
       var acc0 = vec4<f32>(0.0);
@@ -157,9 +101,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       for (var item = lid; item < blocks * H; item += WG) {
         let j = item % H;
         let first = (item / H) * BB;
-        let r1 = select(first, first + 1u, first + 1u < tile);
-        let r2 = select(first, first + 2u, first + 2u < tile);
-        let r3 = select(first, first + 3u, first + 3u < tile);
+        let r1 = block_row(first, 1u, tile);
+        let r2 = block_row(first, 2u, tile);
+        let r3 = block_row(first, 3u, tile);
         var acc = vec4<f32>(0.0);
         for (var k = 0u; k < H; k++) {
           let w = w_hh_t[w_base + k * GATES * H + 2u * H + j];
@@ -178,7 +122,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 
   let last = (params.step_count & 1u) * BT * H;
   for (var i = lid; i < tile * H; i += WG) {
-    h_state[state_base + i] = h_buf[last + i];
+    h_state[state_base(d, b0) + i] = h_buf[last + i];
   }
 }
 
@@ -190,7 +134,7 @@ fn finish_after(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_
     inactive(d, b, row, j, s, next_half, h_prev);
     return;
   }
-  let p = pre_index(d, b, s, j);
+  let p = unit_index(d, time_of(d, b, s), b, GATES, 0u, j);
   let r = sigmoid(pre[p] + recurrent.x);
   let z = sigmoid(pre[p + H] + recurrent.y);
   let n = tanh_clamped(pre[p + 2u * H] + r * recurrent.z);
@@ -206,7 +150,7 @@ fn finish_after(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_
 fn gates_before(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, recurrent: vec4<f32>) {
   let b = b0 + row;
   if (s >= sequence_length(b)) { return; }
-  let p = pre_index(d, b, s, j);
+  let p = unit_index(d, time_of(d, b, s), b, GATES, 0u, j);
   let r = sigmoid(pre[p] + recurrent.x);
   let rh = r * h_buf[prev_half + row * H + j];
   aux[row * H + j] = rh;
@@ -227,7 +171,7 @@ fn finish_before(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next
     return;
   }
   let z = aux[BT * H + row * H + j];
-  let n = tanh_clamped(pre[pre_index(d, b, s, j) + 2u * H] + recurrent_n);
+  let n = tanh_clamped(pre[unit_index(d, time_of(d, b, s), b, GATES, 0u, j) + 2u * H] + recurrent_n);
   emit(d, b, row, j, s, next_half, z, n, h_prev);
 }
 
@@ -241,9 +185,9 @@ fn emit(d: u32, b: u32, row: u32, j: u32, s: u32, next_half: u32, z: f32, n: f32
   let t = time_of(d, b, s);
   let h = (1.0 - z) * n + z * h_prev;
   h_buf[next_half + row * H + j] = h;
-  out[out_index(d, t, b, j)] = h;
+  out[unit_index(d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
-    let at = saved_index(d, t, b, 0u, j);
+    let at = unit_index(d, t, b, SAVED, 0u, j);
     saved[at + H] = z;
     saved[at + 2u * H] = n;
     saved[at + 4u * H] = h_prev;

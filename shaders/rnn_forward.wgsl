@@ -1,71 +1,35 @@
-// Persistent Elman RNN forward over one chunk of time steps.
+// Persistent Elman RNN forward over one chunk of time steps
+// (recurrent_common.wgsl is prepended).
 //
 //   h' = act(pre[t, b] + W_hh h + b_hh),  act = tanh, or relu when RELU
 //
 // pre = X · W_ihᵀ + b_ih was computed for every step by one GEMM before this dispatch.
-// Dispatch: (ceil(B / BT), D, 1), D directions. Workgroup (x, d) owns sequences
-// [x·BT, x·BT + BT) of direction d for processing steps [step_begin, step_begin + step_count);
 // h stays in workgroup memory (double buffered), one barrier per step. Invocations take
 // work items (unit j, block of 4 sequences) and accumulate the four sequences as a vec4.
 //
-// Direction 1 runs in reverse: processing step s of sequence b is time len_b − 1 − s.
-// Steps s ≥ len_b leave the state alone and next_half zeros (PyTorch packed semantics).
+// Steps s ≥ len_b carry h over unchanged and write zero outputs and activations
+// (PyTorch's packed-sequence semantics).
 
-override H: u32;            // hidden size
-override BT: u32;           // sequences per workgroup
-override WG: u32 = 256;     // invocations per workgroup
 override SAVE: bool = false; // keep activations for backward in `saved`
 override RELU: bool = false;
 
 const BB: u32 = 4u;
+const GATES: u32 = 1u;
 const SAVED: u32 = 2u;
 
-struct RecurrentParams {
-  batch: u32,          // B
-  steps: u32,          // T
-  step_begin: u32,     // first processing step of this chunk
-  step_count: u32,     // steps in this chunk
-  has_lengths: u32,    // 0: every sequence has length `steps`
-  state_offset: u32,   // element offset of this layer's [D, B, H] in the state buffers
-  directions: u32,     // D
-  row_t: u32,          // row of (t, b) in pre, out and saved is t·row_t + b·row_b:
-  row_b: u32,          //   (B, 1) time-major, (1, T) batch-first
-}
-
-@group(0) @binding(0) var<uniform> params: RecurrentParams;
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, H] (W_hh transposed)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, H]
-@group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;    // rows × [D, H]
 @group(0) @binding(7) var<storage, read_write> saved: array<f32>;  // rows × [D, 2, H] when SAVE: h_t, h_prev
 
 var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 
-fn sequence_length(b: u32) -> u32 {
-  if (params.has_lengths == 0u) { return params.steps; }
-  return lengths[b];
-}
-
-fn row_of(t: u32, b: u32) -> u32 {
-  return t * params.row_t + b * params.row_b;
-}
-
-fn out_index(d: u32, t: u32, b: u32, j: u32) -> u32 {
-  return row_of(t, b) * params.directions * H + d * H + j;
-}
-
-fn saved_index(d: u32, t: u32, b: u32, slot: u32, j: u32) -> u32 {
-  return (row_of(t, b) * params.directions + d) * SAVED * H + slot * H + j;
-}
-
 // Steps past a sequence's end: output zero, and zero activations so backward's GEMMs add nothing.
 fn write_inactive(d: u32, s: u32, b: u32, j: u32) {
-  out[out_index(d, s, b, j)] = 0.0;
-  if (SAVE) {
-    for (var slot = 0u; slot < SAVED; slot++) { saved[saved_index(d, s, b, slot, j)] = 0.0; }
-  }
+  out[unit_index(d, s, b, 1u, 0u, j)] = 0.0;
+  if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(d, s, b, SAVED, slot, j)] = 0.0; } }
 }
 
 @compute @workgroup_size(WG, 1, 1)
@@ -73,10 +37,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   let d = group.y;
   let b0 = group.x * BT;
   let tile = min(BT, params.batch - b0);
-  let state_base = params.state_offset + (d * params.batch + b0) * H;
 
   for (var i = lid; i < tile * H; i += WG) {
-    h_buf[i] = h_state[state_base + i];
+    h_buf[i] = h_state[state_base(d, b0) + i];
   }
   workgroupBarrier();
 
@@ -91,9 +54,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
     for (var item = lid; item < blocks * H; item += WG) {
       let j = item % H;
       let first = (item / H) * BB;
-      let r1 = select(first, first + 1u, first + 1u < tile);
-      let r2 = select(first, first + 2u, first + 2u < tile);
-      let r3 = select(first, first + 3u, first + 3u < tile);
+      let r1 = block_row(first, 1u, tile);
+      let r2 = block_row(first, 2u, tile);
+      let r3 = block_row(first, 3u, tile);
       var acc = vec4<f32>(b_hh[d * H + j]);
       for (var k = 0u; k < H; k++) {
         let hk = vec4<f32>(h_buf[prev_half + first * H + k], h_buf[prev_half + r1 * H + k], h_buf[prev_half + r2 * H + k], h_buf[prev_half + r3 * H + k]);
@@ -109,7 +72,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 
   let last = (params.step_count & 1u) * BT * H;
   for (var i = lid; i < tile * H; i += WG) {
-    h_state[state_base + i] = h_buf[last + i];
+    h_state[state_base(d, b0) + i] = h_buf[last + i];
   }
 }
 
@@ -122,13 +85,13 @@ fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: 
     write_inactive(d, s, b, j);
     return;
   }
-  let t = select(s, len - 1u - s, d == 1u);
-  let a = pre[row_of(t, b) * params.directions * H + d * H + j] + recurrent;
-  let h = select(tanh(clamp(a, -15.0, 15.0)), max(a, 0.0), RELU);
+  let t = time_of(d, b, s);
+  let a = pre[unit_index(d, t, b, GATES, 0u, j)] + recurrent;
+  let h = select(tanh_clamped(a), max(a, 0.0), RELU);
   h_buf[next_half + row * H + j] = h;
-  out[out_index(d, t, b, j)] = h;
+  out[unit_index(d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
-    saved[saved_index(d, t, b, 0u, j)] = h;
-    saved[saved_index(d, t, b, 1u, j)] = h_prev;
+    saved[unit_index(d, t, b, SAVED, 0u, j)] = h;
+    saved[unit_index(d, t, b, SAVED, 1u, j)] = h_prev;
   }
 }

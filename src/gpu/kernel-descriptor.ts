@@ -32,15 +32,23 @@ export interface KernelDescriptor<Call> {
   /** From one call's sizes: entry point, override constants, grid and uniforms. */
   launch(call: Call, device: DeviceTraits): KernelLaunch;
   /**
-   * Bytes of each `var<workgroup>` array the shader declares, under these constants
-   * (unrounded: element count × element size). A test checks them against the WGSL text.
+   * Bytes of each `var<workgroup>` array the entry point uses, under these constants
+   * (unrounded: element count × element size). Per entry point because an array only
+   * takes memory in the entry points that reach it. A test checks them against the WGSL text.
    */
-  workgroupArrays(constants: Readonly<Record<string, ConstantValue>>): Readonly<Record<string, number>>;
+  workgroupArrays(constants: Readonly<Record<string, ConstantValue>>, entryPoint: string): Readonly<Record<string, number>>;
 }
 
 /** Workgroup memory a launch takes: every array, each rounded to 16 bytes as WGSL lays them out. */
-export function workgroupBytes<Call>(kernel: KernelDescriptor<Call>, constants: Readonly<Record<string, ConstantValue>>): number {
-  return Object.values(kernel.workgroupArrays(constants)).reduce((sum, bytes) => sum + workgroupArrayBytes(bytes), 0);
+export function workgroupBytes<Call>(kernel: KernelDescriptor<Call>, constants: Readonly<Record<string, ConstantValue>>, entryPoint = 'main'): number {
+  return Object.values(kernel.workgroupArrays(constants, entryPoint)).reduce((sum, bytes) => sum + workgroupArrayBytes(bytes), 0);
+}
+
+/** A u32 override that sizes a workgroup array: launches set it, so its WGSL default never applies. */
+export function sizeConstant(constants: Readonly<Record<string, ConstantValue>>, name: string): number {
+  const value = constants[name];
+  if (typeof value !== 'number') throw new Error(`override ${name} sizes a workgroup array, but the launch does not set it`);
+  return value;
 }
 
 /** For kernels that declare no workgroup arrays. */

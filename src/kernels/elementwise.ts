@@ -11,7 +11,7 @@ export interface DropoutMask {
   keyMod: number;
 }
 
-export type ElementwiseCall =
+export type ElementwiseKernelCall =
   /** y += alpha · x */
   | { op: 'axpy'; count: number; alpha: number }
   /** y = x · mask / (1 − p) */
@@ -20,7 +20,7 @@ export type ElementwiseCall =
 const WG = 256;
 const OPS = { axpy: 0, dropout: 1 } as const;
 
-export const elementwise: KernelDescriptor<ElementwiseCall> = {
+export const elementwiseKernel: KernelDescriptor<ElementwiseKernelCall> = {
   shader: { name: 'elementwise', code: source },
   entryPoints: ['main'],
   launch(call, device) {

@@ -2,17 +2,10 @@
  * Column reductions: out[c] = alpha · Σ_r f(x[r, c]) + beta · out[c], f = identity or square.
  * Serves bias gradients (sums over all T·B rows) and squared norms.
  */
-import reduceSource from '../../shaders/reduce_columns.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
+import { columnReduceGroups, reduceColumnsKernel } from '../kernels/reduce_columns.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, checkFinite, describe } from '../errors.js';
-
-export const REDUCE_COLUMNS_SHADER = { name: 'reduce_columns', code: reduceSource } as const;
-
-const WG_COLS = 64;
-const WG_ROWS = 4;
-/** Rows one workgroup sums before the host adds a second pass over partial sums. */
-const ROWS_PER_GROUP = 1024;
 
 export interface ColumnReduceCall {
   rows: number;
@@ -30,27 +23,16 @@ export interface ColumnReduceCall {
 /** Records a column reduction on raw buffers; long columns take a second pass. */
 export function encodeColumnReduce(runtime: Runtime, call: ColumnReduceCall): void {
   const { rows, cols } = call;
-  const groups = Math.ceil(rows / ROWS_PER_GROUP);
-  const dispatchPass = (x: GPUBuffer, out: GPUBuffer, passRows: number, ld: number, offsetX: number, offsetOut: number, square: boolean, alpha: number, beta: number, rowsPerGroup: number): void => {
-    runtime.dispatch(
-      { shader: REDUCE_COLUMNS_SHADER, constants: { SQUARE: square, WG_COLS, WG_ROWS } },
-      {
-        buffers: { x, out },
-        uniforms: { rows: passRows, cols, ld, offset_x: offsetX, offset_out: offsetOut, rows_per_group: rowsPerGroup, alpha, beta },
-        workgroups: [Math.ceil(cols / WG_COLS), Math.max(1, Math.ceil(passRows / rowsPerGroup))],
-      },
-    );
-  };
-  const ld = call.ld ?? cols;
+  const sizes = { rows, cols, ld: call.ld ?? cols, offsetX: call.offsetX ?? 0, square: call.square ?? false };
   const alpha = call.alpha ?? 1;
   const beta = call.beta ?? 0;
-  if (groups <= 1) {
-    dispatchPass(call.x, call.out, rows, ld, call.offsetX ?? 0, call.offsetOut ?? 0, call.square ?? false, alpha, beta, Math.max(rows, 1));
+  const groups = columnReduceGroups(rows);
+  if (groups === 1) {
+    runtime.launch(reduceColumnsKernel, { ...sizes, offsetOut: call.offsetOut ?? 0, alpha, beta }, { x: call.x, out: call.out });
     return;
   }
-  const partialBytes = groups * cols * 4;
-  const partial = runtime.pool.acquire(partialBytes, GPUBufferUsage.STORAGE, 'reduce_columns partial sums');
-  dispatchPass(call.x, partial, rows, ld, call.offsetX ?? 0, 0, call.square ?? false, 1, 0, ROWS_PER_GROUP);
+  const partial = runtime.pool.acquire(groups * cols * 4, GPUBufferUsage.STORAGE, 'reduce_columns partial sums');
+  runtime.launch(reduceColumnsKernel, { ...sizes, offsetOut: 0, alpha: 1, beta: 0 }, { x: call.x, out: partial });
   encodeColumnReduce(runtime, { rows: groups, cols, x: partial, out: call.out, offsetOut: call.offsetOut ?? 0, alpha, beta });
   runtime.pool.release(partial);
 }

@@ -1,99 +1,155 @@
 /**
- * What differs between the recurrent cells on the host side: gate count, shader, override
- * constants and the workgroup memory each sequence of a batch tile needs.
+ * The cell table: one record per cell variant holds everything the engine knows about it.
+ * The scheduler, the tuner, the forward and backward passes, the parameters, state-dict
+ * conversion and the float64 reference all read these records; none switches on a cell's
+ * name. A new variant is a record here, its WGSL (with its kernel descriptor) and its
+ * float64 step in src/reference/.
  */
-import lstmForwardSource from '../../shaders/lstm_forward.wgsl?raw';
-import gruForwardSource from '../../shaders/gru_forward.wgsl?raw';
-import rnnForwardSource from '../../shaders/rnn_forward.wgsl?raw';
-import lstmBackwardSource from '../../shaders/lstm_backward.wgsl?raw';
-import gruBackwardSource from '../../shaders/gru_backward.wgsl?raw';
-import rnnBackwardSource from '../../shaders/rnn_backward.wgsl?raw';
-import type { ShaderSource } from '../gpu/reflection.js';
-import type { ConstantValue } from '../gpu/kernel-cache.js';
-import type { CellType, Nonlinearity } from '../core/types.js';
+import type { CellConfig } from '../core/types.js';
+import { ArgumentError, describe } from '../errors.js';
+import type { RecurrentKernel } from '../kernels/recurrent_common.js';
+import { lstmForward } from '../kernels/lstm_forward.js';
+import { lstmBackward } from '../kernels/lstm_backward.js';
+import { gruForward } from '../kernels/gru_forward.js';
+import { gruBackward } from '../kernels/gru_backward.js';
+import { rnnForward } from '../kernels/rnn_forward.js';
+import { rnnBackward } from '../kernels/rnn_backward.js';
+import type { ReferenceCell } from '../reference/cell.js';
+import { lstmCell } from '../reference/lstm.js';
+import { gruResetAfterCell, gruResetBeforeCell } from '../reference/gru.js';
+import { rnnReluCell, rnnTanhCell } from '../reference/rnn.js';
 
-export const LSTM_FORWARD_SHADER: ShaderSource = { name: 'lstm_forward', code: lstmForwardSource };
-export const GRU_FORWARD_SHADER: ShaderSource = { name: 'gru_forward', code: gruForwardSource };
-export const RNN_FORWARD_SHADER: ShaderSource = { name: 'rnn_forward', code: rnnForwardSource };
-export const LSTM_BACKWARD_SHADER: ShaderSource = { name: 'lstm_backward', code: lstmBackwardSource };
-export const GRU_BACKWARD_SHADER: ShaderSource = { name: 'gru_backward', code: gruBackwardSource };
-export const RNN_BACKWARD_SHADER: ShaderSource = { name: 'rnn_backward', code: rnnBackwardSource };
+export type { CellConfig };
 
-/** A cell with its variant: GRU reset form, RNN nonlinearity. */
-export interface CellConfig {
-  cell: CellType;
-  /** GRU: PyTorch's form (reset after the recurrent product). */
-  resetAfter: boolean;
-  nonlinearity: Nonlinearity;
+/** A parameter of the cell itself, beside PyTorch's weight_ih, weight_hh, bias_ih, bias_hh. */
+export interface CellParameter {
+  /** State-dict kind: the key is `${kind}_l${layer}` (+ `_reverse`). */
+  readonly kind: string;
+  /** Vectors of H per direction (shape [size·H]). */
+  readonly size: number;
+  /** Every element's initial value. */
+  readonly initialValue: number;
 }
 
-export interface TileShape {
-  hidden: number;
-  /** Sequences per workgroup. */
-  batchTile: number;
-  /** Sequences per work item (LSTM, GRU). */
-  batchBlock: number;
-  workgroupSize: number;
+/** A block of dW_hh: gate columns [firstGate, firstGate + gates) of the saved slot `input`. */
+export interface RecurrentWeightBlock {
+  readonly input: string;
+  readonly firstGate: number;
+  readonly gates: number;
 }
 
-export function gatesOf(cell: CellType): number {
-  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+export interface CellVariant {
+  /** Stable name (tuning keys, labels). */
+  readonly name: string;
+  /** The configuration this record serves. */
+  readonly config: Readonly<Required<CellConfig>>;
+  /** Gate order of PyTorch's weight_ih / weight_hh rows (ONNX order differs). */
+  readonly gates: readonly string[];
+  /** Carries a cell state c beside h (LSTM). */
+  readonly hasCellState: boolean;
+  /** What the forward saves per unit for backward, in slot order. */
+  readonly saved: readonly string[];
+  /** dW_hhᵀ as GEMMs of saved slots against the recurrent gate gradients. */
+  readonly recurrentWeightBlocks: readonly RecurrentWeightBlock[];
+  /** Backward writes separate gradients for the recurrent pre-activations (GRU reset-after: b_hn sits inside r ⊙ ·). */
+  readonly separateRecurrentGradient: boolean;
+  readonly cellParameters: readonly CellParameter[];
+  readonly forward: RecurrentKernel;
+  readonly backward: RecurrentKernel;
+  /** Sequences per work item each pass's kernel can block, ascending. */
+  readonly blocks: { readonly forward: readonly number[]; readonly backward: readonly number[] };
+  readonly reference: ReferenceCell<never>;
 }
 
-/** Bytes of workgroup memory the forward kernel declares for a batch tile: each array rounded to 16. */
-export function forwardWorkgroupBytes(config: CellConfig, hidden: number, batchTile: number): number {
-  const array = (floats: number): number => Math.ceil((floats * 4) / 16) * 16;
-  const h = array(2 * batchTile * hidden); // h, double buffered
-  if (config.cell === 'lstm') return h + array(batchTile * hidden); // + c
-  if (config.cell === 'gru') return h + array(config.resetAfter ? 1 : 2 * batchTile * hidden); // + r ⊙ h and z
-  return h;
+const LSTM_SAVED = ['i', 'f', 'g', 'o', 'c', 'c_prev', 'h_prev'] as const;
+const LSTM_COMMON = {
+  gates: ['i', 'f', 'g', 'o'],
+  hasCellState: true,
+  saved: LSTM_SAVED,
+  recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 4 }],
+  separateRecurrentGradient: false,
+  forward: lstmForward,
+  backward: lstmBackward,
+  blocks: { forward: [1, 2, 4, 8], backward: [1, 2, 4] },
+  reference: lstmCell as ReferenceCell<never>,
+} as const;
+
+const GRU_COMMON = {
+  gates: ['r', 'z', 'n'],
+  hasCellState: false,
+  cellParameters: [],
+  forward: gruForward,
+  backward: gruBackward,
+  blocks: { forward: [1, 2, 4], backward: [1, 2, 4] },
+} as const;
+
+const RNN_COMMON = {
+  gates: ['h'],
+  hasCellState: false,
+  saved: ['h', 'h_prev'],
+  recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 1 }],
+  separateRecurrentGradient: false,
+  cellParameters: [],
+  forward: rnnForward,
+  backward: rnnBackward,
+  // The Elman forward always blocks 4 sequences; its backward blocks none.
+  blocks: { forward: [4], backward: [1] },
+} as const;
+
+const DEFAULTS = { resetAfter: true, nonlinearity: 'tanh', peephole: false } as const;
+
+export const CELL_VARIANTS: readonly CellVariant[] = [
+  { ...LSTM_COMMON, name: 'lstm', config: { ...DEFAULTS, cell: 'lstm' }, cellParameters: [] },
+  {
+    ...LSTM_COMMON,
+    name: 'lstm-peephole',
+    config: { ...DEFAULTS, cell: 'lstm', peephole: true },
+    // ONNX's P input, in the gate order i, f, o (ONNX stores i, o, f).
+    cellParameters: [{ kind: 'weight_peephole', size: 3, initialValue: 0 }],
+  },
+  {
+    ...GRU_COMMON,
+    name: 'gru',
+    config: { ...DEFAULTS, cell: 'gru' },
+    saved: ['r', 'z', 'n', 'hn', 'h_prev'],
+    recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 3 }],
+    separateRecurrentGradient: true,
+    reference: gruResetAfterCell as ReferenceCell<never>,
+  },
+  {
+    ...GRU_COMMON,
+    name: 'gru-reset-before',
+    config: { ...DEFAULTS, cell: 'gru', resetAfter: false },
+    saved: ['r', 'z', 'n', 'r_h', 'h_prev'],
+    // W_hn multiplies r ⊙ h in Cho's form.
+    recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 2 }, { input: 'r_h', firstGate: 2, gates: 1 }],
+    separateRecurrentGradient: false,
+    reference: gruResetBeforeCell as ReferenceCell<never>,
+  },
+  { ...RNN_COMMON, name: 'rnn-tanh', config: { ...DEFAULTS, cell: 'rnn' }, reference: rnnTanhCell as ReferenceCell<never> },
+  { ...RNN_COMMON, name: 'rnn-relu', config: { ...DEFAULTS, cell: 'rnn', nonlinearity: 'relu' }, reference: rnnReluCell as ReferenceCell<never> },
+];
+
+/** The options that matter for each cell family; others take their defaults. */
+const RELEVANT: Record<CellConfig['cell'], readonly (keyof CellConfig)[]> = {
+  lstm: ['peephole'],
+  gru: ['resetAfter'],
+  rnn: ['nonlinearity'],
+};
+
+/** The record for a cell configuration. */
+export function cellVariant(config: CellConfig): CellVariant {
+  const relevant = RELEVANT[config.cell];
+  if (!relevant) throw new ArgumentError('cell', "'lstm', 'gru' or 'rnn'", describe(config.cell));
+  const wanted: Required<CellConfig> = { ...DEFAULTS, ...config } as Required<CellConfig>;
+  const found = CELL_VARIANTS.find((v) => v.config.cell === config.cell && relevant.every((key) => v.config[key] === wanted[key]));
+  if (!found) throw new ArgumentError('cell', `a variant of ${config.cell} in the cell table`, JSON.stringify(config));
+  return found;
 }
 
-/** Bytes of workgroup memory the backward kernel declares for a batch tile. */
-export function backwardWorkgroupBytes(config: CellConfig, hidden: number, batchTile: number): number {
-  const array = (floats: number): number => Math.ceil((floats * 4) / 16) * 16;
-  const perUnit = config.cell === 'lstm' ? [4, 1, 1] : config.cell === 'gru' ? [3, 1, 1] : [1, 1];
-  return perUnit.reduce((sum, n) => sum + array(n * batchTile * hidden), 0);
-}
-
-/** Which saved slot holds h_prev, the input of W_hh for the weight gradient. */
-export function previousHiddenSlot(cell: CellConfig['cell']): number {
-  return cell === 'lstm' ? 6 : cell === 'gru' ? 4 : 1;
-}
-
-export function backwardKernel(config: CellConfig, tile: TileShape): { shader: ShaderSource; constants: Record<string, ConstantValue> } {
-  const common = { H: tile.hidden, BT: tile.batchTile, WG: tile.workgroupSize };
-  switch (config.cell) {
-    case 'lstm':
-      return { shader: LSTM_BACKWARD_SHADER, constants: { ...common, BB: tile.batchBlock } };
-    case 'gru':
-      return { shader: GRU_BACKWARD_SHADER, constants: { ...common, BB: tile.batchBlock, RESET_AFTER: config.resetAfter } };
-    case 'rnn':
-      return { shader: RNN_BACKWARD_SHADER, constants: { ...common, RELU: config.nonlinearity === 'relu' } };
-  }
-}
-
-/** Activations per unit that the forward keeps for backward (see each forward shader's `saved`). */
-export function savedSlots(cell: CellConfig['cell']): number {
-  return cell === 'lstm' ? 7 : cell === 'gru' ? 5 : 2;
-}
-
-export function forwardKernel(config: CellConfig, tile: TileShape, save: boolean): { shader: ShaderSource; constants: Record<string, ConstantValue> } {
-  const common = { H: tile.hidden, BT: tile.batchTile, WG: tile.workgroupSize, SAVE: save };
-  switch (config.cell) {
-    case 'lstm':
-      return { shader: LSTM_FORWARD_SHADER, constants: { ...common, BB: tile.batchBlock } };
-    case 'gru':
-      return {
-        shader: GRU_FORWARD_SHADER,
-        constants: {
-          ...common,
-          BB: tile.batchBlock,
-          RESET_AFTER: config.resetAfter,
-          AUX_SIZE: config.resetAfter ? 1 : 2 * tile.batchTile * tile.hidden,
-        },
-      };
-    case 'rnn':
-      return { shader: RNN_FORWARD_SHADER, constants: { ...common, RELU: config.nonlinearity === 'relu' } };
-  }
+/** Index of a named slot in the variant's saved activations. */
+export function savedSlot(variant: CellVariant, name: string): number {
+  const slot = variant.saved.indexOf(name);
+  if (slot < 0) throw new Error(`${variant.name} saves no ${name}`);
+  return slot;
 }

@@ -66,7 +66,7 @@ export class Runtime {
    */
   launch<Call>(kernel: KernelDescriptor<Call>, call: Call, buffers: BufferBindings): void {
     const launch = kernel.launch(call, this.traits);
-    const bytes = workgroupBytes(kernel, launch.constants);
+    const bytes = workgroupBytes(kernel, launch.constants, launch.entryPoint);
     const limit = this.limits.maxComputeWorkgroupStorageSize;
     if (bytes > limit) throw new DeviceLimitError('maxComputeWorkgroupStorageSize', bytes, limit, `${kernel.shader.name}${launch.entryPoint ? `.${launch.entryPoint}` : ''}`);
     this.dispatch(

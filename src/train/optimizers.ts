@@ -3,23 +3,18 @@
  * Nesterov), Adam, AdamW and Adagrad, with weight decay and a learning-rate schedule hook.
  * Their state saves and loads as state-dict entries beside the weights.
  */
-import optimizerSource from '../../shaders/optimizer.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkFinite, describe } from '../errors.js';
 import type { StateDict } from '../core/types.js';
 import type { Parameter } from './parameter.js';
-import { elementwiseGrid } from '../gpu/geometry.js';
-
-export const OPTIMIZER_SHADER = { name: 'optimizer', code: optimizerSource } as const;
-
-const WG = 256;
+import { optimizerKernel, type OptimizerMethod } from '../kernels/optimizer.js';
 
 /** Learning rate for a step (1, 2, …), given the base rate. */
 export type LearningRateSchedule = (step: number, baseLr: number) => number;
 
 interface OptimizerSettings {
-  method: 0 | 1 | 2;
+  method: OptimizerMethod;
   lr: number;
   weightDecay: number;
   momentum: number;
@@ -70,25 +65,25 @@ export abstract class Optimizer {
     const lr = this.schedule ? this.schedule(this.step, s.lr) : s.lr;
     for (const p of this.parameters) {
       const [state1, state2] = this.stateOf(p);
-      this.runtime.dispatch(
-        { shader: OPTIMIZER_SHADER, constants: { METHOD: s.method, NESTEROV: s.nesterov, DECOUPLED: s.decoupled, WG } },
+      this.runtime.launch(
+        optimizerKernel,
         {
-          buffers: { param: p.value.buffer, grad: p.grad.buffer, state1: state1!.buffer, state2: state2?.buffer ?? this.runtime.placeholder('write') },
-          uniforms: {
-            count: p.value.size,
-            first_step: this.step === 1 ? 1 : 0,
-            lr,
-            weight_decay: s.weightDecay,
-            momentum: s.momentum,
-            dampening: s.dampening,
-            beta1: s.beta1,
-            beta2: s.beta2,
-            eps: s.eps,
-            bias_correction1: 1 - s.beta1 ** this.step,
-            bias_correction2: 1 - s.beta2 ** this.step,
-          },
-          workgroups: elementwiseGrid(p.value.size, WG, this.runtime.limits),
+          method: s.method,
+          nesterov: s.nesterov,
+          decoupled: s.decoupled,
+          count: p.value.size,
+          firstStep: this.step === 1,
+          lr,
+          weightDecay: s.weightDecay,
+          momentum: s.momentum,
+          dampening: s.dampening,
+          beta1: s.beta1,
+          beta2: s.beta2,
+          eps: s.eps,
+          biasCorrection1: 1 - s.beta1 ** this.step,
+          biasCorrection2: 1 - s.beta2 ** this.step,
         },
+        { param: p.value.buffer, grad: p.grad.buffer, state1: state1!.buffer, state2: state2?.buffer ?? this.runtime.placeholder('write') },
       );
     }
     // A step is a natural boundary: submitting lets the pool reuse this step's buffers.
@@ -164,7 +159,7 @@ export class SGD extends Optimizer {
       throw new ArgumentError('options.nesterov', 'momentum > 0 and dampening 0 (as PyTorch requires)', `momentum ${momentum}, dampening ${dampening}`);
     }
     super(runtime, parameters, {
-      method: 0, lr: options.lr, weightDecay: checkFinite('options.weightDecay', options.weightDecay ?? 0), momentum, dampening,
+      method: 'sgd', lr: options.lr, weightDecay: checkFinite('options.weightDecay', options.weightDecay ?? 0), momentum, dampening,
       nesterov: options.nesterov ?? false, beta1: 0, beta2: 0, eps: 0, decoupled: false, states: 1,
     }, options.schedule);
   }
@@ -185,7 +180,7 @@ export class Adam extends Optimizer {
       if (!(beta >= 0 && beta < 1)) throw new ArgumentError(name, 'a number in [0, 1)', describe(beta));
     }
     super(runtime, parameters, {
-      method: 1, lr: options.lr ?? 1e-3, weightDecay: checkFinite('options.weightDecay', options.weightDecay ?? (decoupled ? 1e-2 : 0)),
+      method: 'adam', lr: options.lr ?? 1e-3, weightDecay: checkFinite('options.weightDecay', options.weightDecay ?? (decoupled ? 1e-2 : 0)),
       momentum: 0, dampening: 0, nesterov: false, beta1, beta2, eps: checkFinite('options.eps', options.eps ?? 1e-8), decoupled, states: 2,
     }, options.schedule);
   }
@@ -208,7 +203,7 @@ export interface AdagradOptions {
 export class Adagrad extends Optimizer {
   constructor(runtime: Runtime, parameters: readonly Parameter[], options: AdagradOptions = {}) {
     super(runtime, parameters, {
-      method: 2, lr: options.lr ?? 1e-2, weightDecay: checkFinite('options.weightDecay', options.weightDecay ?? 0),
+      method: 'adagrad', lr: options.lr ?? 1e-2, weightDecay: checkFinite('options.weightDecay', options.weightDecay ?? 0),
       momentum: 0, dampening: 0, nesterov: false, beta1: 0, beta2: 0, eps: checkFinite('options.eps', options.eps ?? 1e-10), decoupled: false, states: 1,
     }, options.schedule);
   }

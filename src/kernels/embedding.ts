@@ -1,0 +1,32 @@
+/** Host description of shaders/embedding.wgsl: embedding gather, and its gradient's scatter-add. */
+import source from '../../shaders/embedding.wgsl?raw';
+import { elementwiseGrid } from '../gpu/geometry.js';
+import { noWorkgroupArrays, type KernelDescriptor } from '../gpu/kernel-descriptor.js';
+
+export interface EmbeddingKernelCall {
+  /** gather: out = table[tokens]; scatterAdd: grad[v] += Σ d_out over the tokens equal to v. */
+  op: 'gather' | 'scatterAdd';
+  tokens: number;
+  vocabulary: number;
+  dim: number;
+  /** The token id whose vector is zero and gets no gradient. */
+  paddingIdx: number | null;
+}
+
+const WG = 256;
+
+export const embeddingKernel: KernelDescriptor<EmbeddingKernelCall> = {
+  shader: { name: 'embedding', code: source },
+  entryPoints: ['gather', 'scatter_add'],
+  launch(call, device) {
+    // gather: one invocation per output element; scatter_add: one per table element.
+    const gather = call.op === 'gather';
+    return {
+      entryPoint: gather ? 'gather' : 'scatter_add',
+      constants: { WG },
+      workgroups: elementwiseGrid((gather ? call.tokens : call.vocabulary) * call.dim, WG, device.limits),
+      uniforms: { count: call.tokens, vocabulary: call.vocabulary, dim: call.dim, padding_idx: call.paddingIdx ?? -1 },
+    };
+  },
+  workgroupArrays: noWorkgroupArrays,
+};

@@ -1,0 +1,20 @@
+/** Host description of shaders/lstm_backward.wgsl (persistent LSTM BPTT, optional peepholes). */
+import source from '../../shaders/lstm_backward.wgsl?raw';
+import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
+
+export const lstmBackward = recurrentKernel({
+  name: 'lstm_backward',
+  source,
+  savedSlots: 7,
+  constants: (config, hidden, schedule) => ({
+    H: hidden,
+    BT: schedule.batchTile,
+    BB: schedule.batchBlock,
+    WG: schedule.workgroupSize,
+    PEEPHOLE: config.peephole ?? false,
+  }),
+  workgroupArrays: (c) => {
+    const unitRows = numberOf(c.BT) * numberOf(c.H);
+    return { dg_buf: floats(4 * unitRows), dh_buf: floats(unitRows), dc_buf: floats(unitRows) };
+  },
+});

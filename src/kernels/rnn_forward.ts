@@ -1,0 +1,18 @@
+/** Host description of shaders/rnn_forward.wgsl (persistent Elman RNN forward, tanh or relu). */
+import source from '../../shaders/rnn_forward.wgsl?raw';
+import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
+
+export const rnnForward = recurrentKernel({
+  name: 'rnn_forward',
+  source,
+  savedSlots: 2,
+  // The kernel always blocks 4 sequences per work item (its BB is a const).
+  constants: (config, hidden, schedule, save) => ({
+    H: hidden,
+    BT: schedule.batchTile,
+    WG: schedule.workgroupSize,
+    SAVE: save,
+    RELU: config.nonlinearity === 'relu',
+  }),
+  workgroupArrays: (c) => ({ h_buf: floats(2 * numberOf(c.BT) * numberOf(c.H)) }),
+});
