@@ -54,10 +54,10 @@ describe('streaming', () => {
       const tol = { rtol: RECURRENT_RTOL, atol: RECURRENT_RTOL };
       const outputs = compareArrays(streamed, wholeOut, tol);
       expect(outputs.ok, outputs.message).toBe(true);
-      const finalH = compareArrays(await stream.state.h!.read(), await whole.h.read(), tol);
+      const finalH = compareArrays(await stream.state!.h.read(), await whole.h.read(), tol);
       expect(finalH.ok, finalH.message).toBe(true);
       if (whole.c) {
-        const finalC = compareArrays(await stream.state.c!.read(), await whole.c.read(), tol);
+        const finalC = compareArrays(await stream.state!.c!.read(), await whole.c.read(), tol);
         expect(finalC.ok, finalC.message).toBe(true);
       }
       stream.dispose();

@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { CROSS_ENTROPY_SHADER, elementwise, EMBEDDING_SHADER, GEMM_SHADER, GRADIENT_CLIP_SHADER, OPTIMIZER_SHADER, SQUARED_NORM_SHADER, GRU_BACKWARD_SHADER, GRU_FORWARD_SHADER, LSTM_BACKWARD_SHADER, LSTM_FORWARD_SHADER, REDUCE_COLUMNS_SHADER, RNN_BACKWARD_SHADER, RNN_FORWARD_SHADER, SAMPLING_SHADER, BEAM_SEARCH_SHADER, LAYER_NORM_SHADER, POOLING_SHADER, bindGroupLayoutEntries, packUniforms, reflectEntryPoint, type ShaderSource } from '../src/index.js';
+import { KERNELS, bindGroupLayoutEntries, gemmKernel, packUniforms, reduceColumnsKernel, reflectEntryPoint, type ShaderSource } from '../src/index.js';
 import { useRuntime } from './helpers.js';
 
-/** Every shader the library ships, as its modules import them. */
-const SHADERS: readonly ShaderSource[] = [
-  GEMM_SHADER,
-  REDUCE_COLUMNS_SHADER,
-  LSTM_FORWARD_SHADER,
-  GRU_FORWARD_SHADER,
-  RNN_FORWARD_SHADER,
-  LSTM_BACKWARD_SHADER,
-  GRU_BACKWARD_SHADER,
-  RNN_BACKWARD_SHADER,
-  SQUARED_NORM_SHADER,
-  GRADIENT_CLIP_SHADER,
-  OPTIMIZER_SHADER,
-  elementwise.shader,
-  CROSS_ENTROPY_SHADER,
-  EMBEDDING_SHADER,
-  SAMPLING_SHADER,
-  BEAM_SEARCH_SHADER,
-  LAYER_NORM_SHADER,
-  POOLING_SHADER,
-];
+/** Every shader the library ships, as its kernel descriptors compose them. */
+const SHADERS: readonly ShaderSource[] = KERNELS.map((kernel) => kernel.shader);
+
+/** Shared WGSL the host prepends to a kernel's file (the recurrent kernels'). */
+const COMMON = 'recurrent_common.wgsl';
+const readShader = (file: string): string => readFileSync(new URL(`../shaders/${file}`, import.meta.url), 'utf8');
 
 /** Constants that overrides without defaults need before a pipeline can be made. */
 const REQUIRED_CONSTANTS: Record<string, Record<string, number>> = {
@@ -57,7 +42,7 @@ describe('reflection', () => {
   const runtime = useRuntime();
 
   it('covers every file in shaders/', () => {
-    const files = readdirSync(new URL('../shaders', import.meta.url)).filter((f) => f.endsWith('.wgsl'));
+    const files = readdirSync(new URL('../shaders', import.meta.url)).filter((f) => f.endsWith('.wgsl') && f !== COMMON);
     expect(SHADERS.map((s) => `${s.name}.wgsl`).sort()).toEqual(files.sort());
   });
 
@@ -65,8 +50,9 @@ describe('reflection', () => {
     const entryPoints = [...shader.code.matchAll(/@compute[^\n]*\n\s*fn (\w+)/g)].map((m) => m[1]!);
 
     it(`${shader.name}: bind group layouts match the WGSL declarations`, () => {
-      const fromFile = readFileSync(new URL(`../shaders/${shader.name}.wgsl`, import.meta.url), 'utf8');
-      expect(fromFile).toBe(shader.code);
+      const fromFile = readShader(`${shader.name}.wgsl`);
+      // The compiled code is the kernel's file, after the common declarations where it uses them.
+      expect([fromFile, `${readShader(COMMON)}\n${fromFile}`]).toContain(shader.code);
       expect(entryPoints.length).toBeGreaterThan(0);
       const declared = declaredBindings(shader.code).sort((a, b) => a.binding - b.binding);
       const used = new Map<number, unknown>();
@@ -102,7 +88,7 @@ describe('reflection', () => {
   }
 
   it('packs uniforms at reflected offsets and rejects missing, unknown and out-of-range fields', () => {
-    const uniform = reflectEntryPoint(REDUCE_COLUMNS_SHADER).uniform!;
+    const uniform = reflectEntryPoint(reduceColumnsKernel.shader).uniform!;
     const values = { rows: 3, cols: 5, ld: 5, offset_x: 7, offset_out: 11, rows_per_group: 1024, alpha: 0.5, beta: -2 };
     const view = new DataView(packUniforms(uniform, values));
     expect(view.getUint32(4, true)).toBe(5);
@@ -117,13 +103,13 @@ describe('reflection', () => {
 
   it('caches a pipeline under the key of the constants that made it', () => {
     const cache = runtime().kernels;
-    const a = cache.get({ shader: GEMM_SHADER, constants: { TRANS_A: true, WG_M: 16 } });
-    const b = cache.get({ shader: GEMM_SHADER, constants: { WG_M: 16, TRANS_A: true } });
-    const c = cache.get({ shader: GEMM_SHADER, constants: { WG_M: 16, TRANS_A: false } });
+    const a = cache.get({ shader: gemmKernel.shader, constants: { TRANS_A: true, WG_M: 16 } });
+    const b = cache.get({ shader: gemmKernel.shader, constants: { WG_M: 16, TRANS_A: true } });
+    const c = cache.get({ shader: gemmKernel.shader, constants: { WG_M: 16, TRANS_A: false } });
     expect(b).toBe(a);
     expect(c).not.toBe(a);
     expect(a.pipeline.label).toContain('TRANS_A=1');
-    expect(() => cache.get({ shader: GEMM_SHADER, constants: { TRANS_C: true } })).toThrow(/no override constant TRANS_C/);
-    expect(() => cache.get({ shader: GEMM_SHADER, constants: { TRANS_A: 1 } })).toThrow(/TRANS_A is bool/);
+    expect(() => cache.get({ shader: gemmKernel.shader, constants: { TRANS_C: true } })).toThrow(/no override constant TRANS_C/);
+    expect(() => cache.get({ shader: gemmKernel.shader, constants: { TRANS_A: 1 } })).toThrow(/TRANS_A is bool/);
   });
 });

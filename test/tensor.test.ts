@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool, GEMM_SHADER, Runtime, Tensor, chooseGemmTiling, createRuntime, gemm } from '../src/index.js';
+import { BufferPool, Runtime, Tensor, chooseGemmTiling, createRuntime, gemm, gemmKernel } from '../src/index.js';
 import { sizeClass } from '../src/runtime/buffer-pool.js';
 import { useRuntime } from './helpers.js';
 
@@ -52,10 +52,8 @@ describe('tensors', () => {
     expect(t.buffer.label).toContain('weights f32[2,2]');
     expect(out.buffer.label).toContain('gemm.out');
     const tiling = chooseGemmTiling(2, 2, rt.limits);
-    const kernel = rt.kernels.get({
-      shader: GEMM_SHADER,
-      constants: { TRANS_A: false, TRANS_B: false, HAS_BIAS: false, WG_N: tiling.wgN, WG_M: tiling.wgM, TILE_K: tiling.tileK },
-    });
+    const launch = gemmKernel.launch({ M: 2, N: 2, K: 2, lda: 2, ldb: 2, ldc: 2, hasBias: false, tiling }, rt.traits);
+    const kernel = rt.kernels.get({ shader: gemmKernel.shader, entryPoint: launch.entryPoint, constants: launch.constants });
     expect(kernel.pipeline.label).toMatch(/^gemm:main\{/);
     expect(kernel.bindGroupLayout.label).toBe(kernel.pipeline.label);
   });

@@ -3,19 +3,13 @@
  * (shaders/beam_search.wgsl), recurrent state moved with its beam by a gather, and only the
  * token and parent history read back at the end to trace the best beam of each input.
  */
-import beamSource from '../../shaders/beam_search.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
-import { elementwiseGrid } from '../gpu/geometry.js';
+import { DEAD_BEAM_SCORE, MAX_BEAM_WIDTH, beamSearchKernel } from '../kernels/beam_search.js';
 import { disposeState, type RecurrentState, type TokenModel } from './token-model.js';
 
-export const BEAM_SEARCH_SHADER = { name: 'beam_search', code: beamSource } as const;
-
-const WG = 64;
-/** MAX_WIDTH in shaders/beam_search.wgsl. */
-export const MAX_BEAM_WIDTH = 16;
-const DEAD = -1e30;
+export { MAX_BEAM_WIDTH };
 
 export interface BeamSearchOptions {
   /** The token each input starts from (e.g. beginning-of-sequence), one for all or one per input. */
@@ -62,7 +56,7 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
 
   const R = N * W;
   const buffers = {
-    scores: [Tensor.from(runtime, Array.from({ length: R }, (_, r) => (r % W === 0 ? 0 : DEAD)), [R], 'f32', 'beam.scores'), Tensor.empty(runtime, [R], 'f32', 'beam.scores')],
+    scores: [Tensor.from(runtime, Array.from({ length: R }, (_, r) => (r % W === 0 ? 0 : DEAD_BEAM_SCORE)), [R], 'f32', 'beam.scores'), Tensor.empty(runtime, [R], 'f32', 'beam.scores')],
     lengths: [Tensor.zeros(runtime, [R], 'u32', 'beam.lengths'), Tensor.empty(runtime, [R], 'u32', 'beam.lengths')],
     finished: [Tensor.zeros(runtime, [R], 'u32', 'beam.finished'), Tensor.empty(runtime, [R], 'u32', 'beam.finished')],
   };
@@ -76,24 +70,21 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
       const { logits, state: after } = model.step(next, state);
       disposeState(state);
       const [inside, outside] = [step % 2, (step + 1) % 2];
-      runtime.dispatch(
-        { shader: BEAM_SEARCH_SHADER, entryPoint: 'select_beams', constants: { WG } },
+      runtime.launch(
+        beamSearchKernel,
+        { op: 'selectBeams', inputs: N, width: W, classes: V, eos, alpha, step },
         {
-          buffers: {
-            logits: logits.buffer,
-            scores_in: buffers.scores[inside]!.buffer,
-            lengths_in: buffers.lengths[inside]!.buffer,
-            finished_in: buffers.finished[inside]!.buffer,
-            scores_out: buffers.scores[outside]!.buffer,
-            lengths_out: buffers.lengths[outside]!.buffer,
-            finished_out: buffers.finished[outside]!.buffer,
-            next: next.buffer,
-            source_row: sourceRow.buffer,
-            token_history: tokenHistory.buffer,
-            parent_history: parentHistory.buffer,
-          },
-          uniforms: beamUniforms({ inputs: N, width: W, classes: V, eos, alpha, step }),
-          workgroups: elementwiseGrid(N, WG, runtime.limits),
+          logits: logits.buffer,
+          scores_in: buffers.scores[inside]!.buffer,
+          lengths_in: buffers.lengths[inside]!.buffer,
+          finished_in: buffers.finished[inside]!.buffer,
+          scores_out: buffers.scores[outside]!.buffer,
+          lengths_out: buffers.lengths[outside]!.buffer,
+          finished_out: buffers.finished[outside]!.buffer,
+          next: next.buffer,
+          source_row: sourceRow.buffer,
+          token_history: tokenHistory.buffer,
+          parent_history: parentHistory.buffer,
         },
       );
       logits.dispose();
@@ -134,23 +125,12 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
   }
 }
 
-function beamUniforms(values: Partial<Record<string, number>>): Record<string, number> {
-  return { inputs: 0, width: 1, classes: 1, eos: -1, alpha: 0, step: 0, blocks: 0, in_rows: 0, out_rows: 0, row_width: 0, ...values } as Record<string, number>;
-}
-
 /** New state tensors with out[k, r, :] = in[k, index[r], :]. */
 function gatherState(runtime: Runtime, state: RecurrentState, index: GPUBuffer, inRows: number, outRows: number): RecurrentState {
   const gather = (t: Tensor<'f32'>): Tensor<'f32'> => {
     const [blocks, , width] = t.shape as [number, number, number];
     const out = Tensor.empty(runtime, [blocks, outRows, width], 'f32', t.label);
-    runtime.dispatch(
-      { shader: BEAM_SEARCH_SHADER, entryPoint: 'gather_rows', constants: { WG } },
-      {
-        buffers: { rows_in: t.buffer, index, rows_out: out.buffer },
-        uniforms: beamUniforms({ blocks, in_rows: inRows, out_rows: outRows, row_width: width }),
-        workgroups: elementwiseGrid(blocks * outRows * width, WG, runtime.limits),
-      },
-    );
+    runtime.launch(beamSearchKernel, { op: 'gatherRows', blocks, inRows, outRows, rowWidth: width }, { rows_in: t.buffer, index, rows_out: out.buffer });
     return out;
   };
   return { h: gather(state.h), c: state.c ? gather(state.c) : null };

@@ -3,16 +3,11 @@
  * (greedy, temperature, top-k) and feed it back, with no read-back until the end. Many
  * samples are drawn at once as rows of one batch; a seed fixes every draw.
  */
-import samplingSource from '../../shaders/sampling.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
-import { elementwiseGrid } from '../gpu/geometry.js';
+import { samplingKernel } from '../kernels/sampling.js';
 import { disposeState, type RecurrentState, type TokenModel } from './token-model.js';
-
-export const SAMPLING_SHADER = { name: 'sampling', code: samplingSource } as const;
-
-const WG = 64;
 
 export interface SamplingOptions {
   /** 0 for greedy decoding; otherwise p ∝ exp(logit / temperature). Default 1. */
@@ -61,22 +56,8 @@ export function checkSamplingOptions(options: SamplingOptions): Required<Samplin
 
 /** Records one choice of the next token for `rows` rows of logits. */
 export function encodeSampling(runtime: Runtime, call: SamplingCall): void {
-  runtime.dispatch(
-    { shader: SAMPLING_SHADER, constants: { WG } },
-    {
-      buffers: { logits: call.logits, next: call.next, sequence: call.sequence },
-      uniforms: {
-        rows: call.rows,
-        classes: call.classes,
-        temperature: call.temperature,
-        top_k: call.topK,
-        seed: call.seed,
-        step: call.step,
-        logits_offset: call.logitsOffset,
-      },
-      workgroups: elementwiseGrid(call.rows, WG, runtime.limits),
-    },
-  );
+  const { logits, next, sequence, ...sizes } = call;
+  runtime.launch(samplingKernel, sizes, { logits, next, sequence });
 }
 
 /** Prompts as one [P, N] time-major block, checked against the vocabulary. */

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import type { RecurrentState } from '../core/types.js';
 
 export type { RecurrentState };
+export { disposeState } from '../core/state.js';
 
 export interface TokenModel {
   readonly vocabularySize: number;
@@ -13,7 +14,3 @@ export interface TokenModel {
   step(tokens: Tensor<'i32'>, state: RecurrentState | null): { logits: Tensor<'f32'>; state: RecurrentState };
 }
 
-export function disposeState(state: RecurrentState | null): void {
-  state?.h.dispose();
-  state?.c?.dispose();
-}

@@ -128,3 +128,25 @@ export function packUniforms(layout: UniformLayout, values: Readonly<Record<stri
   }
   return bytes;
 }
+
+/**
+ * The buffers an entry point binds, picked by reflected name from what a caller has:
+ * callers hand every buffer they could bind and the shader's declarations decide. A
+ * binding in `optional` (one an override constant switches off) that the caller lacks
+ * gets `placeholder(access)`.
+ */
+export function selectBindings(
+  layout: EntryPointLayout,
+  available: Readonly<Record<string, GPUBuffer | null | undefined>>,
+  optional: readonly string[] = [],
+  placeholder?: (access: 'read' | 'write') => GPUBuffer,
+): Record<string, GPUBuffer> {
+  const picked: Record<string, GPUBuffer> = {};
+  for (const binding of layout.bindings) {
+    if (binding.kind === 'uniform') continue;
+    const buffer = available[binding.name] ?? (placeholder && optional.includes(binding.name) ? placeholder(binding.kind === 'storage' ? 'write' : 'read') : null);
+    if (!buffer) throw new Error(`${layout.shader}.${layout.entryPoint}: no buffer for binding ${binding.name}`);
+    picked[binding.name] = buffer;
+  }
+  return picked;
+}

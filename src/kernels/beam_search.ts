@@ -5,6 +5,8 @@ import { noWorkgroupArrays, type KernelDescriptor } from '../gpu/kernel-descript
 
 /** MAX_WIDTH in beam_search.wgsl: the widest beam its per-input lists hold. */
 export const MAX_BEAM_WIDTH = 16;
+/** DEAD in beam_search.wgsl: the score of a beam that does not exist yet. */
+export const DEAD_BEAM_SCORE = -1e30;
 
 export type BeamSearchKernelCall =
   /** Expands every beam of `inputs` inputs by every token and keeps the `width` best. */

@@ -123,7 +123,7 @@ export const gemmKernel: KernelDescriptor<GemmKernelCall> = {
       uniforms,
     };
   },
-  workgroupArrays(constants, entryPoint) {
+  workgroupArrays(constants, entryPoint): Record<string, number> {
     if (entryPoint === 'direct') return {};
     const tileK = sizeConstant(constants, 'TILE_K');
     return { tile_a: tileK * sizeConstant(constants, 'WG_M') * VEC4_BYTES, tile_b: tileK * sizeConstant(constants, 'WG_N') * VEC4_BYTES };

@@ -2,10 +2,11 @@
 import source from '../../shaders/gru_backward.wgsl?raw';
 import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
 
-export const gruBackward = recurrentKernel({
+export const gruBackwardKernel = recurrentKernel({
   name: 'gru_backward',
   source,
   savedSlots: 5,
+  optionalBindings: ['d_gates_h'],
   constants: (config, hidden, schedule) => ({
     H: hidden,
     BT: schedule.batchTile,

@@ -2,10 +2,11 @@
 import source from '../../shaders/gru_forward.wgsl?raw';
 import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
 
-export const gruForward = recurrentKernel({
+export const gruForwardKernel = recurrentKernel({
   name: 'gru_forward',
   source,
   savedSlots: 5,
+  optionalBindings: ['saved'],
   constants: (config, hidden, schedule, save) => ({
     H: hidden,
     BT: schedule.batchTile,

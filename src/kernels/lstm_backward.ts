@@ -2,10 +2,11 @@
 import source from '../../shaders/lstm_backward.wgsl?raw';
 import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
 
-export const lstmBackward = recurrentKernel({
+export const lstmBackwardKernel = recurrentKernel({
   name: 'lstm_backward',
   source,
   savedSlots: 7,
+  optionalBindings: ['peephole', 'd_peephole'],
   constants: (config, hidden, schedule) => ({
     H: hidden,
     BT: schedule.batchTile,

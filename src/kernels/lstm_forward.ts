@@ -2,10 +2,11 @@
 import source from '../../shaders/lstm_forward.wgsl?raw';
 import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
 
-export const lstmForward = recurrentKernel({
+export const lstmForwardKernel = recurrentKernel({
   name: 'lstm_forward',
   source,
   savedSlots: 7,
+  optionalBindings: ['saved', 'peephole'],
   constants: (config, hidden, schedule, save) => ({
     H: hidden,
     BT: schedule.batchTile,

@@ -3,11 +3,25 @@ import source from '../../shaders/pooling.wgsl?raw';
 import { elementwiseGrid } from '../gpu/geometry.js';
 import { noWorkgroupArrays, type KernelDescriptor } from '../gpu/kernel-descriptor.js';
 
+/** Mean over each sequence's valid steps of a [steps, sequences, features] output. */
+interface MeanPoolSizes {
+  steps: number;
+  sequences: number;
+  features: number;
+}
+
+/** The last layer's final state of a [blocks, sequences, hidden] state, directions side by side. */
+interface LastStatePoolSizes {
+  sequences: number;
+  hidden: number;
+  blocks: number;
+  directions: number;
+}
+
 export type PoolingKernelCall =
-  /** Mean over each sequence's valid steps of a [steps, sequences, features] output. */
-  | { op: 'mean' | 'meanBackward'; steps: number; sequences: number; features: number }
-  /** The last layer's final state of a [blocks, sequences, hidden] state, directions side by side. */
-  | { op: 'last' | 'lastBackward'; sequences: number; hidden: number; blocks: number; directions: number };
+  | ({ op: 'mean' | 'meanBackward' } & MeanPoolSizes)
+  | ({ op: 'last' } & LastStatePoolSizes)
+  | ({ op: 'lastBackward' } & LastStatePoolSizes);
 
 const WG = 64;
 const ENTRY_POINTS = { mean: 'mean', meanBackward: 'mean_backward', last: 'last', lastBackward: 'last_backward' } as const;
@@ -17,9 +31,9 @@ export const poolingKernel: KernelDescriptor<PoolingKernelCall> = {
   entryPoints: Object.values(ENTRY_POINTS),
   launch(call, device) {
     const entryPoint = ENTRY_POINTS[call.op];
-    if (call.op === 'mean' || call.op === 'meanBackward') {
+    // Forward: one invocation per pooled element; backward: one per element of the gradient.
+    if (call.op !== 'last' && call.op !== 'lastBackward') {
       const { steps, sequences, features } = call;
-      // Forward: one invocation per pooled element; backward: one per output element.
       const count = call.op === 'mean' ? sequences * features : steps * sequences * features;
       return { entryPoint, constants: { WG }, workgroups: elementwiseGrid(count, WG, device.limits), uniforms: { steps, sequences, features, hidden: 1, blocks: 0, first_block: 0 } };
     }

@@ -49,6 +49,8 @@ export interface RecurrentKernel extends KernelDescriptor<RecurrentKernelCall> {
   constants(config: CellConfig, hidden: number, schedule: Omit<RecurrentSchedule, 'chunkLength'>, save: boolean): Constants;
   /** Activations per unit the forward saves for backward (const SAVED in the WGSL). */
   readonly savedSlots: number;
+  /** Bindings an override constant can switch off; unused ones take a placeholder buffer. */
+  readonly optionalBindings: readonly string[];
 }
 
 /** The shader as compiled: the common declarations, then the kernel's own file. */
@@ -66,6 +68,8 @@ export function recurrentKernel(spec: {
   name: string;
   source: string;
   savedSlots: number;
+  /** Besides `lengths` (absent when every sequence has T steps). */
+  optionalBindings: readonly string[];
   constants: RecurrentKernel['constants'];
   workgroupArrays: KernelDescriptor<RecurrentKernelCall>['workgroupArrays'];
 }): RecurrentKernel {
@@ -73,6 +77,7 @@ export function recurrentKernel(spec: {
     shader: composeRecurrentShader(spec.name, spec.source),
     entryPoints: ['main'],
     savedSlots: spec.savedSlots,
+    optionalBindings: ['lengths', ...spec.optionalBindings],
     constants: spec.constants,
     workgroupArrays: spec.workgroupArrays,
     launch(call) {

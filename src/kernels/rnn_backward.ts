@@ -2,10 +2,11 @@
 import source from '../../shaders/rnn_backward.wgsl?raw';
 import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
 
-export const rnnBackward = recurrentKernel({
+export const rnnBackwardKernel = recurrentKernel({
   name: 'rnn_backward',
   source,
   savedSlots: 2,
+  optionalBindings: [],
   constants: (config, hidden, schedule) => ({
     H: hidden,
     BT: schedule.batchTile,

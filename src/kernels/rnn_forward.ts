@@ -2,10 +2,11 @@
 import source from '../../shaders/rnn_forward.wgsl?raw';
 import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
 
-export const rnnForward = recurrentKernel({
+export const rnnForwardKernel = recurrentKernel({
   name: 'rnn_forward',
   source,
   savedSlots: 2,
+  optionalBindings: ['saved'],
   // The kernel always blocks 4 sequences per work item (its BB is a const).
   constants: (config, hidden, schedule, save) => ({
     H: hidden,

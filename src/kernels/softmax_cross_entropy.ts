@@ -29,5 +29,5 @@ export const softmaxCrossEntropyKernel: KernelDescriptor<SoftmaxCrossEntropyKern
     return { entryPoint: 'rows', constants, workgroups: [rows], uniforms };
   },
   // Only the workgroup reductions (rows, finish) use the scratch array.
-  workgroupArrays: (constants, entryPoint) => (entryPoint === 'rows' || entryPoint === 'finish' ? { scratch: sizeConstant(constants, 'WG') * F32_BYTES } : {}),
+  workgroupArrays: (constants, entryPoint): Record<string, number> => (entryPoint === 'rows' || entryPoint === 'finish' ? { scratch: sizeConstant(constants, 'WG') * F32_BYTES } : {}),
 };

@@ -3,18 +3,11 @@
  * (softmax − one-hot), with an ignore index for padding; the mean divides by the rows
  * that count. The gradient is ready after forward; backward only scales it.
  */
-import crossEntropySource from '../../shaders/softmax_cross_entropy.wgsl?raw';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, checkOneOf, describe } from '../errors.js';
-import { elementwiseGrid } from '../gpu/geometry.js';
+import { softmaxCrossEntropyKernel } from '../kernels/softmax_cross_entropy.js';
 import type { Tape } from '../autograd/tape.js';
-
-export const CROSS_ENTROPY_SHADER = { name: 'softmax_cross_entropy', code: crossEntropySource } as const;
-
-const WG = 256;
-/** Rows up to this wide get one invocation each; wider rows get a workgroup each. */
-const SERIAL_ROW_CLASSES = 256;
 
 export interface CrossEntropyOptions {
   /** Rows whose target equals this contribute nothing (PyTorch's default −100). */
@@ -50,20 +43,14 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, options: Cr
   const gradient = Tensor.empty(runtime, logits.shape, 'f32', 'cross_entropy.d_logits');
   const rowLosses = runtime.pool.acquire(Math.max(rows, 1) * 8, GPUBufferUsage.STORAGE, 'cross_entropy.loss_rows');
   const totals = Tensor.empty(runtime, [2], 'f32', 'cross_entropy.totals');
-  const constants = { WG, MEAN: reduction === 'mean' };
-  const uniforms = { rows, classes, ignore_index: ignoreIndex };
-  const buffers = { logits: logits.buffer, targets: targets.buffer, d_logits: gradient.buffer, loss_rows: rowLosses, totals: totals.buffer };
-  const serial = classes <= SERIAL_ROW_CLASSES;
-  runtime.dispatch(
-    { shader: CROSS_ENTROPY_SHADER, entryPoint: serial ? 'rows_serial' : 'rows', constants },
-    { buffers: { logits: buffers.logits, targets: buffers.targets, d_logits: buffers.d_logits, loss_rows: rowLosses }, uniforms, workgroups: serial ? elementwiseGrid(rows, WG, runtime.limits) : [rows] },
-  );
-  runtime.dispatch({ shader: CROSS_ENTROPY_SHADER, entryPoint: 'finish', constants }, { buffers: { loss_rows: rowLosses, totals: totals.buffer }, uniforms, workgroups: [1] });
+  const sizes = { rows, classes, ignoreIndex, mean: reduction === 'mean' };
+  runtime.launch(softmaxCrossEntropyKernel, { op: 'rowLosses', ...sizes }, { logits: logits.buffer, targets: targets.buffer, d_logits: gradient.buffer, loss_rows: rowLosses });
+  runtime.launch(softmaxCrossEntropyKernel, { op: 'finish', ...sizes }, { loss_rows: rowLosses, totals: totals.buffer });
   runtime.pool.release(rowLosses);
 
   // Scale the gradient to the reduction now (upstream gradient 1).
   const one = Tensor.from(runtime, [1], [1], 'f32', 'cross_entropy.unit');
-  scaleRows(runtime, gradient, totals, one, rows, classes, constants);
+  scaleRows(runtime, gradient, totals, one, sizes);
   one.dispose();
 
   const loss = Tensor.empty(runtime, [1], 'f32', 'cross_entropy.loss');
@@ -78,7 +65,7 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, options: Cr
     backward: ([dLoss]) => {
       // The mean's 1/count is applied already: scale by the upstream gradient only, in place.
       const unitScale = Tensor.from(runtime, [0, 1], [2], 'f32', 'cross_entropy.unit_scale');
-      scaleRows(runtime, gradient, unitScale, dLoss!, rows, classes, constants);
+      scaleRows(runtime, gradient, unitScale, dLoss!, sizes);
       unitScale.dispose();
       handedBack = true;
       return [gradient];
@@ -91,9 +78,6 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, options: Cr
   return { loss, gradient: tape ? null : gradient };
 }
 
-function scaleRows(runtime: Runtime, gradient: Tensor, totals: Tensor, seed: Tensor, rows: number, classes: number, constants: Record<string, number | boolean>): void {
-  runtime.dispatch(
-    { shader: CROSS_ENTROPY_SHADER, entryPoint: 'scale_rows', constants },
-    { buffers: { d_logits: gradient.buffer, totals: totals.buffer, seed: seed.buffer }, uniforms: { rows, classes, ignore_index: 0 }, workgroups: elementwiseGrid(rows * classes, WG, runtime.limits) },
-  );
+function scaleRows(runtime: Runtime, gradient: Tensor, totals: Tensor, seed: Tensor, sizes: { rows: number; classes: number; mean: boolean }): void {
+  runtime.launch(softmaxCrossEntropyKernel, { op: 'scaleRows', ...sizes }, { d_logits: gradient.buffer, totals: totals.buffer, seed: seed.buffer });
 }

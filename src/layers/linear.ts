@@ -9,9 +9,8 @@ import { ArgumentError, checkInteger, describe } from '../errors.js';
 import { encodeGemm } from '../ops/gemm.js';
 import { encodeColumnReduce } from '../ops/reduce.js';
 import { randomGenerator } from '../util/random.js';
-import type { StateDict } from '../core/types.js';
-import type { Parameter } from '../train/parameter.js';
 import type { Tape } from '../autograd/tape.js';
+import { Module } from '../core/module.js';
 
 export interface LinearOptions {
   inFeatures: number;
@@ -22,7 +21,7 @@ export interface LinearOptions {
   name?: string;
 }
 
-export class Linear {
+export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
   readonly name: string;
@@ -32,6 +31,7 @@ export class Linear {
   readonly biasGrad: Tensor<'f32'> | null;
 
   constructor(readonly runtime: Runtime, options: LinearOptions) {
+    super();
     if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
     this.inFeatures = checkInteger('options.inFeatures', options.inFeatures, 1);
     this.outFeatures = checkInteger('options.outFeatures', options.outFeatures, 1);
@@ -44,6 +44,8 @@ export class Linear {
     const hasBias = options.bias ?? true;
     this.bias = hasBias ? Tensor.from(runtime, init(this.outFeatures), [this.outFeatures], 'f32', `${this.name}.bias`) : null;
     this.biasGrad = hasBias ? Tensor.zeros(runtime, [this.outFeatures], 'f32', `${this.name}.bias.grad`) : null;
+    this.registerParameter('weight', this.weight, this.weightGrad);
+    if (this.bias && this.biasGrad) this.registerParameter('bias', this.bias, this.biasGrad);
   }
 
   /** x: [..., inFeatures] → [..., outFeatures]. With a tape, backward is recorded. */
@@ -84,33 +86,5 @@ export class Linear {
       lda: this.outFeatures, ldb: this.inFeatures, ldc: this.inFeatures,
     });
     return dx;
-  }
-
-  parameters(): Parameter[] {
-    const list: Parameter[] = [{ name: `${this.name}.weight`, value: this.weight, grad: this.weightGrad }];
-    if (this.bias && this.biasGrad) list.push({ name: `${this.name}.bias`, value: this.bias, grad: this.biasGrad });
-    return list;
-  }
-
-  /** PyTorch's names: weight [out, in], bias [out]. */
-  async stateDict(): Promise<StateDict> {
-    const dict: StateDict = { weight: { shape: this.weight.shape, data: await this.weight.read() } };
-    if (this.bias) dict.bias = { shape: this.bias.shape, data: await this.bias.read() };
-    return dict;
-  }
-
-  loadStateDict(dict: StateDict): void {
-    const expect = (key: string, t: Tensor) => {
-      const entry = dict[key];
-      if (!entry || entry.shape.join() !== t.shape.join()) throw new ArgumentError(`stateDict.${key}`, `shape ${describe(t.shape)}`, entry ? `shape ${describe(entry.shape)}` : 'no such key');
-    };
-    expect('weight', this.weight);
-    if (this.bias) expect('bias', this.bias);
-    this.weight.write(dict.weight!.data);
-    if (this.bias) this.bias.write(dict.bias!.data);
-  }
-
-  dispose(): void {
-    for (const t of [this.weight, this.bias, this.weightGrad, this.biasGrad]) t?.dispose();
   }
 }

@@ -3,24 +3,10 @@
  * mean of the outputs over each sequence's valid steps, or the last layer's final state.
  * Forward, and backward on a tape.
  */
-import poolingSource from '../../shaders/pooling.wgsl?raw';
-import type { Runtime } from '../runtime/runtime.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { ArgumentError, describe } from '../errors.js';
-import { elementwiseGrid } from '../gpu/geometry.js';
+import { poolingKernel } from '../kernels/pooling.js';
 import type { Tape } from '../autograd/tape.js';
-
-export const POOLING_SHADER = { name: 'pooling', code: poolingSource } as const;
-
-const WG = 64;
-
-function uniforms(values: Partial<Record<'steps' | 'sequences' | 'features' | 'hidden' | 'blocks' | 'first_block', number>>): Record<string, number> {
-  return { steps: 0, sequences: 0, features: 0, hidden: 1, blocks: 0, first_block: 0, ...values };
-}
-
-function dispatch(runtime: Runtime, entryPoint: string, count: number, buffers: Record<string, GPUBuffer>, values: Record<string, number>): void {
-  runtime.dispatch({ shader: POOLING_SHADER, entryPoint, constants: { WG } }, { buffers, uniforms: values, workgroups: elementwiseGrid(count, WG, runtime.limits) });
-}
 
 /**
  * output: [T, N, F] time-major; lengths: each sequence's steps (1..T), all T if absent.
@@ -35,8 +21,8 @@ export function meanPool(output: Tensor, lengths?: readonly number[], tape?: Tap
   }
   const lengthsTensor = Tensor.from(runtime, lens, [N], 'u32', 'pool.lengths');
   const pooled = Tensor.empty(runtime, [N, F], 'f32', 'pool.mean');
-  const values = uniforms({ steps: T, sequences: N, features: F });
-  dispatch(runtime, 'mean', N * F, { lengths: lengthsTensor.buffer, out: output.buffer, pooled: pooled.buffer }, values);
+  const sizes = { steps: T, sequences: N, features: F };
+  runtime.launch(poolingKernel, { op: 'mean', ...sizes }, { lengths: lengthsTensor.buffer, out: output.buffer, pooled: pooled.buffer });
   if (!tape) {
     lengthsTensor.dispose();
     return pooled;
@@ -47,7 +33,7 @@ export function meanPool(output: Tensor, lengths?: readonly number[], tape?: Tap
     outputs: [pooled],
     backward: ([dPooled]) => {
       const dOut = Tensor.empty(runtime, [T, N, F], 'f32', 'pool.mean.d_out');
-      dispatch(runtime, 'mean_backward', T * N * F, { lengths: lengthsTensor.buffer, d_pooled: dPooled!.buffer, d_out: dOut.buffer }, values);
+      runtime.launch(poolingKernel, { op: 'meanBackward', ...sizes }, { lengths: lengthsTensor.buffer, d_pooled: dPooled!.buffer, d_out: dOut.buffer });
       return [dOut];
     },
     release: () => lengthsTensor.dispose(),
@@ -66,15 +52,15 @@ export function lastStatePool(h: Tensor, directions: number, tape?: Tape): Tenso
   if (blocks % directions !== 0) throw new ArgumentError('h', `a multiple of ${directions} state blocks`, `shape ${describe(h.shape)}`);
   const F = directions * H;
   const pooled = Tensor.empty(runtime, [N, F], 'f32', 'pool.last');
-  const values = uniforms({ sequences: N, features: F, hidden: H, blocks, first_block: blocks - directions });
-  dispatch(runtime, 'last', N * F, { state: h.buffer, pooled: pooled.buffer }, values);
+  const sizes = { sequences: N, hidden: H, blocks, directions };
+  runtime.launch(poolingKernel, { op: 'last', ...sizes }, { state: h.buffer, pooled: pooled.buffer });
   tape?.record({
     label: 'last-state pool',
     inputs: [h],
     outputs: [pooled],
     backward: ([dPooled]) => {
       const dState = Tensor.empty(runtime, h.shape, 'f32', 'pool.last.d_state');
-      dispatch(runtime, 'last_backward', blocks * N * H, { d_pooled: dPooled!.buffer, d_state: dState.buffer }, values);
+      runtime.launch(poolingKernel, { op: 'lastBackward', ...sizes }, { d_pooled: dPooled!.buffer, d_state: dState.buffer });
       return [dState];
     },
   });

@@ -12,12 +12,13 @@ import { LayerNorm } from '../layers/layer-norm.js';
 import { softmaxCrossEntropy } from '../layers/cross-entropy.js';
 import { GRU, LSTM } from '../recurrent/modules.js';
 import type { RecurrentNetwork } from '../recurrent/network.js';
-import { parameterShapes } from '../recurrent/init.js';
-import { Tape } from '../autograd/tape.js';
-import type { Parameter } from '../train/parameter.js';
-import type { StateDict } from '../core/types.js';
+import type { Tape } from '../autograd/tape.js';
+import { Module } from '../core/module.js';
+import type { RecurrentState } from '../core/types.js';
+import { disposeState, stateInputs } from '../core/state.js';
 import type { Checkpointable } from '../train/checkpoint.js';
-import { disposeState, type RecurrentState, type TokenModel } from '../generate/token-model.js';
+import { TruncatedBPTT, type WindowLoss } from '../train/tbptt.js';
+import type { TokenModel } from '../generate/token-model.js';
 import type { TokenWindow } from '../data/batches.js';
 import type { Optimizer } from '../train/optimizers.js';
 import { clipGradientNorm } from '../train/gradients.js';
@@ -35,7 +36,10 @@ export interface CharLanguageModelConfig {
 
 export type CharLanguageModelOptions = Pick<CharLanguageModelConfig, 'vocabularySize' | 'hiddenSize'> & Partial<CharLanguageModelConfig>;
 
-export class CharLanguageModel implements TokenModel, Checkpointable {
+/** State-dict entries `embedding.*`, `rnn.*` (PyTorch's LSTM/GRU names), `norm.*`, `head.*`. */
+export class CharLanguageModel extends Module implements TokenModel, Checkpointable {
+  /** A root model: its parameters are named `embedding.weight`, `rnn.l0.weight_ih`, …. */
+  readonly name: string = '';
   readonly config: CharLanguageModelConfig;
   readonly embedding: Embedding;
   readonly network: RecurrentNetwork;
@@ -43,6 +47,7 @@ export class CharLanguageModel implements TokenModel, Checkpointable {
   readonly head: Linear;
 
   constructor(readonly runtime: Runtime, options: CharLanguageModelOptions) {
+    super();
     if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
     const hiddenSize = checkInteger('options.hiddenSize', options.hiddenSize, 1);
     this.config = {
@@ -56,26 +61,22 @@ export class CharLanguageModel implements TokenModel, Checkpointable {
       seed: checkInteger('options.seed', options.seed ?? 0, 0, 0xffffffff),
     };
     const { vocabularySize: V, embeddingDim: E, numLayers, dropout, seed } = this.config;
-    this.embedding = new Embedding(runtime, { numEmbeddings: V, embeddingDim: E, seed, name: 'embedding' });
+    this.embedding = this.registerModule('embedding', new Embedding(runtime, { numEmbeddings: V, embeddingDim: E, seed, name: 'embedding' }));
     const Cell = this.config.cell === 'lstm' ? LSTM : GRU;
-    this.network = new Cell(runtime, { inputSize: E, hiddenSize, numLayers, dropout, dropoutSeed: seed, init: { seed: seed + 1 } });
-    this.norm = this.config.layerNorm ? new LayerNorm(runtime, { features: hiddenSize, name: 'norm' }) : null;
-    this.head = new Linear(runtime, { inFeatures: hiddenSize, outFeatures: V, seed: seed + 2, name: 'head' });
+    this.network = this.registerModule('rnn', new Cell(runtime, { inputSize: E, hiddenSize, numLayers, dropout, dropoutSeed: seed, init: { seed: seed + 1 }, name: 'rnn' }));
+    this.norm = this.config.layerNorm ? this.registerModule('norm', new LayerNorm(runtime, { features: hiddenSize, name: 'norm' })) : null;
+    this.head = this.registerModule('head', new Linear(runtime, { inFeatures: hiddenSize, outFeatures: V, seed: seed + 2, name: 'head' }));
   }
 
   get vocabularySize(): number {
     return this.config.vocabularySize;
   }
 
-  parameters(): Parameter[] {
-    return [...this.embedding.parameters(), ...this.network.parameters(), ...(this.norm?.parameters() ?? []), ...this.head.parameters()];
-  }
-
   /** Logits [T, N, V] for ids [T, N]; optionally on a tape. */
   logits(tokens: Tensor, state: RecurrentState | null, tape?: Tape): { logits: Tensor<'f32'>; state: RecurrentState } {
     checkTensor('tokens', tokens, this.runtime, { dtype: 'i32', rank: 2 });
     const x = this.embedding.forward(tokens, tape);
-    const { output, h, c } = this.network.forward(x, { ...(state ? { h0: state.h, ...(state.c ? { c0: state.c } : {}) } : {}), ...(tape ? { tape } : {}) });
+    const { output, h, c } = this.network.forward(x, { ...stateInputs(state), ...(tape ? { tape } : {}) });
     const normed = this.norm ? this.norm.forward(output, tape) : output;
     const logits = this.head.forward(normed, tape);
     if (!tape) for (const t of new Set([x, output, normed])) t.dispose();
@@ -86,6 +87,14 @@ export class CharLanguageModel implements TokenModel, Checkpointable {
     return this.logits(tokens, state, undefined);
   }
 
+  /** Mean cross-entropy of predicting `targets` [T, B] from the window's tokens: TruncatedBPTT's window loss. */
+  windowLoss(targets: Tensor): WindowLoss<Tensor> {
+    return (tokens, state, tape) => {
+      const { logits, state: after } = this.logits(tokens, state, tape);
+      return { loss: softmaxCrossEntropy(logits, targets, { tape }).loss, state: after };
+    };
+  }
+
   /**
    * One truncated-BPTT window: mean cross-entropy of predicting `targets` [T, B] from
    * `tokens` [T, B], and its gradients added to the parameters' (call zeroGradients and an
@@ -94,15 +103,8 @@ export class CharLanguageModel implements TokenModel, Checkpointable {
   trainWindow(tokens: Tensor, targets: Tensor, state: RecurrentState | null): { loss: Tensor<'f32'>; state: RecurrentState } {
     checkTensor('targets', targets, this.runtime, { dtype: 'i32', rank: 2 });
     if (targets.shape.join() !== tokens.shape.join()) throw new ArgumentError('targets', `shape ${describe(tokens.shape)} like tokens`, `shape ${describe(targets.shape)}`);
-    const tape = new Tape(this.runtime);
-    const { logits, state: after } = this.logits(tokens, state, tape);
-    const { loss } = softmaxCrossEntropy(logits, targets, { tape });
-    tape.backward(loss);
-    tape.keep(loss);
-    tape.keep(after.h);
-    if (after.c) tape.keep(after.c);
-    tape.dispose();
-    return { loss, state: after };
+    const { loss, state: after } = TruncatedBPTT.window(this.runtime, tokens, state, this.windowLoss(targets));
+    return { loss: loss as Tensor<'f32'>, state: after };
   }
 
   /**
@@ -133,46 +135,5 @@ export class CharLanguageModel implements TokenModel, Checkpointable {
     gradient?.dispose();
     logits.dispose();
     return { loss, state: after };
-  }
-
-  /** Entries `embedding.*`, `rnn.*` (PyTorch's LSTM/GRU names), `norm.*`, `head.*`. */
-  async stateDict(): Promise<StateDict> {
-    const parts: [string, Checkpointable][] = [['embedding', this.embedding], ['rnn', this.network], ...(this.norm ? [['norm', this.norm] as [string, Checkpointable]] : []), ['head', this.head]];
-    const dict: StateDict = {};
-    for (const [prefix, part] of parts) for (const [key, value] of Object.entries(await part.stateDict())) dict[`${prefix}.${key}`] = value;
-    return dict;
-  }
-
-  /** Every entry stateDict() gives, with its shape. */
-  expectedShapes(): [string, number[]][] {
-    const { vocabularySize: V, embeddingDim: E, hiddenSize: H } = this.config;
-    return [
-      ['embedding.weight', [V, E]],
-      ...parameterShapes(this.network.config, this.network.dims).map(([key, shape]): [string, number[]] => [`rnn.${key}`, shape]),
-      ...(this.norm ? ([['norm.weight', [H]], ['norm.bias', [H]]] as [string, number[]][]) : []),
-      ['head.weight', [V, H]],
-      ['head.bias', [V]],
-    ];
-  }
-
-  /** Checks every entry first, so a bad dict changes nothing. */
-  loadStateDict(dict: StateDict): void {
-    for (const [key, shape] of this.expectedShapes()) {
-      const entry = dict[key];
-      if (!entry || entry.shape.join() !== shape.join()) throw new ArgumentError(`stateDict["${key}"]`, `shape ${describe(shape)}`, entry ? `shape ${describe(entry.shape)}` : 'no such entry');
-    }
-    const part = (prefix: string): StateDict =>
-      Object.fromEntries(Object.entries(dict).filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, v]) => [k.slice(prefix.length + 1), v]));
-    this.embedding.loadStateDict(part('embedding'));
-    this.network.loadStateDict(part('rnn'));
-    this.norm?.loadStateDict(part('norm'));
-    this.head.loadStateDict(part('head'));
-  }
-
-  dispose(): void {
-    this.embedding.dispose();
-    this.network.dispose();
-    this.norm?.dispose();
-    this.head.dispose();
   }
 }

@@ -13,7 +13,7 @@ import { lastStatePool, meanPool } from '../layers/pooling.js';
 import { GRU, LSTM } from '../recurrent/modules.js';
 import type { RecurrentNetwork } from '../recurrent/network.js';
 import { Tape } from '../autograd/tape.js';
-import type { Parameter } from '../train/parameter.js';
+import { Module } from '../core/module.js';
 
 export interface SequenceClassifierOptions {
   vocabularySize: number;
@@ -28,7 +28,9 @@ export interface SequenceClassifierOptions {
   seed?: number;
 }
 
-export class SequenceClassifier {
+/** State-dict entries `embedding.*`, `rnn.*` (PyTorch's LSTM/GRU names), `head.*`. */
+export class SequenceClassifier extends Module {
+  readonly name: string = '';
   readonly embedding: Embedding;
   readonly network: RecurrentNetwork;
   readonly head: Linear;
@@ -36,6 +38,7 @@ export class SequenceClassifier {
   readonly classes: number;
 
   constructor(readonly runtime: Runtime, options: SequenceClassifierOptions) {
+    super();
     if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
     const V = checkInteger('options.vocabularySize', options.vocabularySize, 1);
     this.classes = checkInteger('options.classes', options.classes, 2);
@@ -45,14 +48,10 @@ export class SequenceClassifier {
     this.pooling = checkOneOf('options.pooling', options.pooling ?? 'last', ['last', 'mean'] as const);
     const cell = checkOneOf('options.cell', options.cell ?? 'lstm', ['lstm', 'gru'] as const);
     const seed = checkInteger('options.seed', options.seed ?? 0, 0, 0xffffffff);
-    this.embedding = new Embedding(runtime, { numEmbeddings: V, embeddingDim: E, seed, name: 'embedding' });
+    this.embedding = this.registerModule('embedding', new Embedding(runtime, { numEmbeddings: V, embeddingDim: E, seed, name: 'embedding' }));
     const Cell = cell === 'lstm' ? LSTM : GRU;
-    this.network = new Cell(runtime, { inputSize: E, hiddenSize: H, numLayers: options.numLayers ?? 1, bidirectional, init: { seed: seed + 1 } });
-    this.head = new Linear(runtime, { inFeatures: (bidirectional ? 2 : 1) * H, outFeatures: this.classes, seed: seed + 2, name: 'head' });
-  }
-
-  parameters(): Parameter[] {
-    return [...this.embedding.parameters(), ...this.network.parameters(), ...this.head.parameters()];
+    this.network = this.registerModule('rnn', new Cell(runtime, { inputSize: E, hiddenSize: H, numLayers: options.numLayers ?? 1, bidirectional, init: { seed: seed + 1 }, name: 'rnn' }));
+    this.head = this.registerModule('head', new Linear(runtime, { inFeatures: (bidirectional ? 2 : 1) * H, outFeatures: this.classes, seed: seed + 2, name: 'head' }));
   }
 
   /** tokens: i32 [T, N] (padding past each length is ignored) → logits [N, classes]. */
@@ -88,11 +87,5 @@ export class SequenceClassifier {
       const row = Array.from(values.subarray(n * this.classes, (n + 1) * this.classes));
       return row.indexOf(Math.max(...row));
     });
-  }
-
-  dispose(): void {
-    this.embedding.dispose();
-    this.network.dispose();
-    this.head.dispose();
   }
 }

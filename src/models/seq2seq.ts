@@ -13,10 +13,12 @@ import { softmaxCrossEntropy } from '../layers/cross-entropy.js';
 import { GRU, LSTM } from '../recurrent/modules.js';
 import type { RecurrentNetwork } from '../recurrent/network.js';
 import { Tape } from '../autograd/tape.js';
-import type { Parameter } from '../train/parameter.js';
+import { Module } from '../core/module.js';
+import type { RecurrentState } from '../core/types.js';
+import { disposeState, stateInputs } from '../core/state.js';
 import { generate } from '../generate/sampling.js';
 import { beamSearch } from '../generate/beam-search.js';
-import { disposeState, type RecurrentState, type TokenModel } from '../generate/token-model.js';
+import type { TokenModel } from '../generate/token-model.js';
 
 export interface Seq2SeqOptions {
   sourceVocabularySize: number;
@@ -53,7 +55,9 @@ export function padSequences(sequences: readonly ArrayLike<number>[], pad = 0, a
   return { tokens, lengths, steps };
 }
 
-export class Seq2Seq {
+/** State-dict entries as a PyTorch module with submodules source_embedding, encoder, target_embedding, decoder, head. */
+export class Seq2Seq extends Module {
+  readonly name: string = '';
   readonly sourceEmbedding: Embedding;
   readonly encoder: RecurrentNetwork;
   readonly targetEmbedding: Embedding;
@@ -64,6 +68,7 @@ export class Seq2Seq {
   readonly targetVocabularySize: number;
 
   constructor(readonly runtime: Runtime, options: Seq2SeqOptions) {
+    super();
     if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
     const S = checkInteger('options.sourceVocabularySize', options.sourceVocabularySize, 1);
     this.targetVocabularySize = checkInteger('options.targetVocabularySize', options.targetVocabularySize, 2);
@@ -75,15 +80,11 @@ export class Seq2Seq {
     const cell = checkOneOf('options.cell', options.cell ?? 'lstm', ['lstm', 'gru'] as const);
     const seed = checkInteger('options.seed', options.seed ?? 0, 0, 0xffffffff);
     const Cell = cell === 'lstm' ? LSTM : GRU;
-    this.sourceEmbedding = new Embedding(runtime, { numEmbeddings: S, embeddingDim: E, seed, name: 'source_embedding' });
-    this.encoder = new Cell(runtime, { inputSize: E, hiddenSize: H, numLayers, init: { seed: seed + 1 }, name: 'encoder' });
-    this.targetEmbedding = new Embedding(runtime, { numEmbeddings: this.targetVocabularySize, embeddingDim: E, seed: seed + 2, name: 'target_embedding' });
-    this.decoder = new Cell(runtime, { inputSize: E, hiddenSize: H, numLayers, init: { seed: seed + 3 }, name: 'decoder' });
-    this.head = new Linear(runtime, { inFeatures: H, outFeatures: this.targetVocabularySize, seed: seed + 4, name: 'head' });
-  }
-
-  parameters(): Parameter[] {
-    return [...this.sourceEmbedding.parameters(), ...this.encoder.parameters(), ...this.targetEmbedding.parameters(), ...this.decoder.parameters(), ...this.head.parameters()];
+    this.sourceEmbedding = this.registerModule('source_embedding', new Embedding(runtime, { numEmbeddings: S, embeddingDim: E, seed, name: 'source_embedding' }));
+    this.encoder = this.registerModule('encoder', new Cell(runtime, { inputSize: E, hiddenSize: H, numLayers, init: { seed: seed + 1 }, name: 'encoder' }));
+    this.targetEmbedding = this.registerModule('target_embedding', new Embedding(runtime, { numEmbeddings: this.targetVocabularySize, embeddingDim: E, seed: seed + 2, name: 'target_embedding' }));
+    this.decoder = this.registerModule('decoder', new Cell(runtime, { inputSize: E, hiddenSize: H, numLayers, init: { seed: seed + 3 }, name: 'decoder' }));
+    this.head = this.registerModule('head', new Linear(runtime, { inFeatures: H, outFeatures: this.targetVocabularySize, seed: seed + 4, name: 'head' }));
   }
 
   /** The encoder's final state for each source (at its length). */
@@ -117,7 +118,7 @@ export class Seq2Seq {
   private decode(tokens: Tensor, state: RecurrentState | null, tape?: Tape): { logits: Tensor<'f32'>; state: RecurrentState } {
     checkTensor('tokens', tokens, this.runtime, { dtype: 'i32', rank: 2 });
     const y = this.targetEmbedding.forward(tokens, tape);
-    const { output, h, c } = this.decoder.forward(y, { ...(state ? { h0: state.h, ...(state.c ? { c0: state.c } : {}) } : {}), ...(tape ? { tape } : {}) });
+    const { output, h, c } = this.decoder.forward(y, { ...stateInputs(state), ...(tape ? { tape } : {}) });
     const logits = this.head.forward(output, tape);
     if (!tape) for (const t of [y, output]) t.dispose();
     return { logits, state: { h, c } };
@@ -179,9 +180,5 @@ export class Seq2Seq {
     } finally {
       disposeState(state);
     }
-  }
-
-  dispose(): void {
-    for (const m of [this.sourceEmbedding, this.encoder, this.targetEmbedding, this.decoder, this.head]) m.dispose();
   }
 }

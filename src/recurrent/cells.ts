@@ -8,12 +8,12 @@
 import type { CellConfig } from '../core/types.js';
 import { ArgumentError, describe } from '../errors.js';
 import type { RecurrentKernel } from '../kernels/recurrent_common.js';
-import { lstmForward } from '../kernels/lstm_forward.js';
-import { lstmBackward } from '../kernels/lstm_backward.js';
-import { gruForward } from '../kernels/gru_forward.js';
-import { gruBackward } from '../kernels/gru_backward.js';
-import { rnnForward } from '../kernels/rnn_forward.js';
-import { rnnBackward } from '../kernels/rnn_backward.js';
+import { lstmForwardKernel } from '../kernels/lstm_forward.js';
+import { lstmBackwardKernel } from '../kernels/lstm_backward.js';
+import { gruForwardKernel } from '../kernels/gru_forward.js';
+import { gruBackwardKernel } from '../kernels/gru_backward.js';
+import { rnnForwardKernel } from '../kernels/rnn_forward.js';
+import { rnnBackwardKernel } from '../kernels/rnn_backward.js';
 import type { ReferenceCell } from '../reference/cell.js';
 import { lstmCell } from '../reference/lstm.js';
 import { gruResetAfterCell, gruResetBeforeCell } from '../reference/gru.js';
@@ -27,6 +27,8 @@ export interface CellParameter {
   readonly kind: string;
   /** Vectors of H per direction (shape [size·H]). */
   readonly size: number;
+  /** The kernels' binding of the parameter; its per-row gradient terms bind as `d_${binding}`. */
+  readonly binding: string;
   /** Every element's initial value. */
   readonly initialValue: number;
 }
@@ -68,8 +70,8 @@ const LSTM_COMMON = {
   saved: LSTM_SAVED,
   recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 4 }],
   separateRecurrentGradient: false,
-  forward: lstmForward,
-  backward: lstmBackward,
+  forward: lstmForwardKernel,
+  backward: lstmBackwardKernel,
   blocks: { forward: [1, 2, 4, 8], backward: [1, 2, 4] },
   reference: lstmCell as ReferenceCell<never>,
 } as const;
@@ -78,8 +80,8 @@ const GRU_COMMON = {
   gates: ['r', 'z', 'n'],
   hasCellState: false,
   cellParameters: [],
-  forward: gruForward,
-  backward: gruBackward,
+  forward: gruForwardKernel,
+  backward: gruBackwardKernel,
   blocks: { forward: [1, 2, 4], backward: [1, 2, 4] },
 } as const;
 
@@ -90,8 +92,8 @@ const RNN_COMMON = {
   recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 1 }],
   separateRecurrentGradient: false,
   cellParameters: [],
-  forward: rnnForward,
-  backward: rnnBackward,
+  forward: rnnForwardKernel,
+  backward: rnnBackwardKernel,
   // The Elman forward always blocks 4 sequences; its backward blocks none.
   blocks: { forward: [4], backward: [1] },
 } as const;
@@ -105,7 +107,7 @@ export const CELL_VARIANTS: readonly CellVariant[] = [
     name: 'lstm-peephole',
     config: { ...DEFAULTS, cell: 'lstm', peephole: true },
     // ONNX's P input, in the gate order i, f, o (ONNX stores i, o, f).
-    cellParameters: [{ kind: 'weight_peephole', size: 3, initialValue: 0 }],
+    cellParameters: [{ kind: 'weight_peephole', size: 3, binding: 'peephole', initialValue: 0 }],
   },
   {
     ...GRU_COMMON,

@@ -1,10 +1,10 @@
 /**
- * Initial weights, produced as a PyTorch-layout state dict so that initialising and
- * loading share one path. Seeded: the same options give the same weights.
+ * Parameter names, shapes and initial values, produced as a PyTorch-layout state dict so
+ * that initialising and loading share one path. Seeded: the same options give the same weights.
  */
 import type { StateDict } from '../core/types.js';
 import { normalGenerator, randomGenerator } from '../util/random.js';
-import { gatesOf, type CellConfig } from './cells.js';
+import { cellVariant, type CellConfig, type CellVariant } from './cells.js';
 
 export interface InitOptions {
   seed?: number;
@@ -26,55 +26,73 @@ export interface NetworkDims {
   bias: boolean;
 }
 
-export function parameterName(kind: 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh', layer: number, direction: number): string {
+/** PyTorch's key of a layer's parameter: `${kind}_l${layer}`, with `_reverse` for direction 1. */
+export function parameterName(kind: string, layer: number, direction: number): string {
   return `${kind}_l${layer}${direction === 1 ? '_reverse' : ''}`;
 }
 
-/** Names and shapes in PyTorch's state_dict order. */
-export function parameterShapes(config: CellConfig, dims: NetworkDims): [string, number[]][] {
-  const G = gatesOf(config.cell);
+/** Input size of a layer: the network's for the first, the directions' outputs after. */
+export function layerInputSize(dims: NetworkDims, layer: number): number {
+  return layer === 0 ? dims.inputSize : dims.directions * dims.hiddenSize;
+}
+
+/** Names and shapes in PyTorch's state_dict order, then the cell's own parameters. */
+export function parameterShapes(cell: CellConfig | CellVariant, dims: NetworkDims): [string, number[]][] {
+  const variant = variantOf(cell);
+  const G = variant.gates.length;
   const H = dims.hiddenSize;
   const shapes: [string, number[]][] = [];
   for (let layer = 0; layer < dims.numLayers; layer++) {
-    const inputSize = layer === 0 ? dims.inputSize : dims.directions * H;
     for (let d = 0; d < dims.directions; d++) {
-      shapes.push([parameterName('weight_ih', layer, d), [G * H, inputSize]]);
+      shapes.push([parameterName('weight_ih', layer, d), [G * H, layerInputSize(dims, layer)]]);
       shapes.push([parameterName('weight_hh', layer, d), [G * H, H]]);
       if (dims.bias) {
         shapes.push([parameterName('bias_ih', layer, d), [G * H]]);
         shapes.push([parameterName('bias_hh', layer, d), [G * H]]);
       }
+      for (const p of variant.cellParameters) shapes.push([parameterName(p.kind, layer, d), [p.size * H]]);
     }
   }
   return shapes;
 }
 
-export function initialStateDict(config: CellConfig, dims: NetworkDims, options: InitOptions = {}): StateDict {
+export function initialStateDict(cell: CellConfig | CellVariant, dims: NetworkDims, options: InitOptions = {}): StateDict {
+  const variant = variantOf(cell);
   const seed = options.seed ?? 0;
   const uniform = randomGenerator(seed);
   const normal = normalGenerator(seed + 1);
   const H = dims.hiddenSize;
   const bound = 1 / Math.sqrt(H);
   const recurrent = options.recurrent ?? 'uniform';
+  const cellParameters = new Map(variant.cellParameters.map((p) => [p.kind, p]));
   const dict: StateDict = {};
-  for (const [name, shape] of parameterShapes(config, dims)) {
+  for (const [name, shape] of parameterShapes(variant, dims)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(size);
-    const isRecurrent = name.startsWith('weight_hh');
-    const isBias = name.startsWith('bias');
-    if (isRecurrent && recurrent === 'orthogonal') {
+    const kind = name.slice(0, name.lastIndexOf('_l'));
+    const isRecurrent = kind === 'weight_hh';
+    const isBias = kind.startsWith('bias');
+    const own = cellParameters.get(kind);
+    if (own) {
+      data.fill(own.initialValue);
+    } else if (isRecurrent && recurrent === 'orthogonal') {
       for (let g = 0; g < shape[0]! / H; g++) data.set(orthogonal(H, normal), g * H * H);
     } else if (isRecurrent && recurrent === 'identity') {
       for (let g = 0; g < shape[0]! / H; g++) for (let j = 0; j < H; j++) data[g * H * H + j * H + j] = 1;
     } else if (!(isBias && recurrent === 'identity')) {
       for (let i = 0; i < size; i++) data[i] = (2 * uniform() - 1) * bound;
     }
-    if (config.cell === 'lstm' && options.forgetBias !== undefined && isBias) {
-      data.fill(name.startsWith('bias_ih') ? options.forgetBias : 0, H, 2 * H);
+    const forgetGate = variant.gates.indexOf('f');
+    if (forgetGate >= 0 && options.forgetBias !== undefined && isBias) {
+      data.fill(kind === 'bias_ih' ? options.forgetBias : 0, forgetGate * H, (forgetGate + 1) * H);
     }
     dict[name] = { shape, data };
   }
   return dict;
+}
+
+function variantOf(cell: CellConfig | CellVariant): CellVariant {
+  return 'forward' in cell ? cell : cellVariant(cell);
 }
 
 /** An n×n orthogonal matrix: Gram–Schmidt (twice, for stability) on a Gaussian matrix. */

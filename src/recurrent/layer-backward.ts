@@ -1,98 +1,93 @@
 /**
- * Backward of one recurrent layer, both directions at once: the persistent backward kernel
- * runs the chunks in reverse time and writes the gate gradients of every step; then GEMMs
- * and column sums over all T·B rows reduce them into the weight and bias gradients
- * (accumulating, so that chunks, windows and calls add up), and one GEMM gives dX.
+ * Backward of one recurrent layer, both directions at once: the plan's strategy runs BPTT
+ * and writes the gate gradients of every step; then GEMMs and column sums over all T·B
+ * rows reduce them into the weight, bias and cell-parameter gradients (accumulating, so
+ * that chunks, windows and calls add up), and one GEMM gives dX. The cell table says which
+ * saved slots dW_hh multiplies and whether the recurrent gate gradients are separate.
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { encodeGemm } from '../ops/gemm.js';
 import { encodeColumnReduce } from '../ops/reduce.js';
-import { backwardKernel, gatesOf, previousHiddenSlot, savedSlots, type CellConfig } from './cells.js';
-import { chunkStarts, dispatchChunk, type LayerCall } from './layer-forward.js';
-import type { RecurrentSchedule, RecurrentShape } from './schedule.js';
+import { savedSlot } from './cells.js';
+import type { LayerParameters } from './parameters.js';
+import type { LayerPlan, RecurrentPlan } from './plan.js';
 
-/** Gradient buffers of one layer, laid out like its parameters; added to, never overwritten. */
-export interface LayerGradientBuffers {
-  wIh: GPUBuffer;
-  wHhT: GPUBuffer;
-  bIh: GPUBuffer | null;
-  bHh: GPUBuffer | null;
-}
-
-export interface LayerBackwardCall extends LayerCall {
-  /** From the forward with SAVE: rows × [D, savedSlots, H]. */
+/** The buffers of one layer's backward. */
+export interface LayerBackwardBuffers {
+  /** The layer's input X, as in forward. */
+  input: GPUBuffer;
+  /** From the forward with saving: rows × [D, saved slots, H]. */
   saved: GPUBuffer;
   /** dL/d output, rows × [D·H]. */
   dOutput: GPUBuffer;
-  /** [L·D, B, H]: in, dL/dh_n of this layer at stateOffset; out, dL/dh0. */
-  dhState: GPUBuffer;
-  dcState: GPUBuffer | null;
-  grads: LayerGradientBuffers;
+  /** [L·D, B, H]: in, dL/dh_n of this layer at its state offset; out, dL/dh0 (dc likewise). */
+  dh: GPUBuffer;
+  dc: GPUBuffer | null;
+  lengths: GPUBuffer | null;
+  /** Gradients laid out like the parameters; added to, never overwritten. */
+  grads: LayerParameters;
   /** dL/dX, rows × I (overwritten); null when nobody needs it. */
   dInput: GPUBuffer | null;
 }
 
-export function encodeLayerBackward(runtime: Runtime, call: LayerBackwardCall): void {
-  const { config, shape, schedule } = call;
-  const { steps: T, batch: B, hidden: H, directions: D } = shape;
-  const G = gatesOf(config.cell);
+export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, io: LayerBackwardBuffers): void {
+  const { variant } = plan;
+  const { steps: T, batch: B, hidden: H, directions: D } = plan.shape;
+  const G = variant.gates.length;
   const rows = T * B;
   const gateWidth = D * G * H;
-  const separateRecurrent = config.cell === 'gru' && config.resetAfter;
-  const dGates = runtime.pool.acquire(rows * gateWidth * 4, GPUBufferUsage.STORAGE, `${config.cell} d_gates`);
-  const dGatesH = separateRecurrent ? runtime.pool.acquire(rows * gateWidth * 4, GPUBufferUsage.STORAGE, `${config.cell} d_gates_h`) : dGates;
+  const rowBuffer = (width: number, label: string) => runtime.pool.acquire(rows * width * 4, GPUBufferUsage.STORAGE, `${variant.name} ${label}`);
+  const dGates = rowBuffer(gateWidth, 'd_gates');
+  const dGatesH = variant.separateRecurrentGradient ? rowBuffer(gateWidth, 'd_gates_h') : dGates;
+  // Per-row terms of each cell parameter's gradient, summed over rows below.
+  const cellTerms = variant.cellParameters.map((p) => ({ p, rows: rowBuffer(D * p.size * H, `d_${p.binding}`) }));
 
-  const { shader, constants } = backwardKernel(config, schedule);
-  const buffers: Record<string, GPUBuffer> = {
-    saved: call.saved,
-    d_out: call.dOutput,
-    w_hh_t: call.wHhT,
-    lengths: call.lengths ?? runtime.placeholder(),
-    dh_state: call.dhState,
+  plan.strategy.encodeBackward(runtime, plan, layer, {
+    ...Object.fromEntries(variant.cellParameters.map((p) => [p.binding, layer.weights.cell[p.kind]!.buffer])),
+    ...Object.fromEntries(cellTerms.map(({ p, rows }) => [`d_${p.binding}`, rows])),
+    saved: io.saved,
+    d_out: io.dOutput,
+    w_hh_t: layer.weights.wHhT.buffer,
+    lengths: io.lengths,
+    dh_state: io.dh,
+    dc_state: io.dc,
     d_gates: dGates,
-  };
-  if (config.cell === 'lstm') buffers.dc_state = call.dcState!;
-  if (config.cell === 'gru') buffers.d_gates_h = separateRecurrent ? dGatesH : runtime.placeholder('write');
-
-  for (const begin of chunkStarts(T, schedule.chunkLength).reverse()) {
-    dispatchChunk(runtime, { shader, constants }, buffers, call, begin);
-  }
+    d_gates_h: variant.separateRecurrentGradient ? dGatesH : null,
+  });
 
   // dW_ih += d_gatesᵀ · X  ([D·G·H, I], both directions in one GEMM)
   encodeGemm(runtime, {
-    M: gateWidth, N: call.inputSize, K: rows,
-    a: dGates, b: call.input, c: call.grads.wIh,
-    transA: true, lda: gateWidth, ldb: call.inputSize, ldc: call.inputSize, beta: 1,
+    M: gateWidth, N: layer.inputSize, K: rows,
+    a: dGates, b: io.input, c: io.grads.wIh.buffer,
+    transA: true, lda: gateWidth, ldb: layer.inputSize, ldc: layer.inputSize, beta: 1,
   });
-  if (call.grads.bIh && call.grads.bHh) {
-    encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGates, out: call.grads.bIh, beta: 1 });
-    encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGatesH, out: call.grads.bHh, beta: 1 });
+  if (io.grads.bIh && io.grads.bHh) {
+    encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGates, out: io.grads.bIh.buffer, beta: 1 });
+    encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGatesH, out: io.grads.bHh.buffer, beta: 1 });
   }
-  // dW_hhᵀ[d] += h_prevᵀ · d_gates_h[d]  ([H, G·H]); Cho's n block multiplies r ⊙ h instead.
-  const savedWidth = D * savedSlots(config.cell) * H;
-  const choBlocks = config.cell === 'gru' && !config.resetAfter;
+  for (const { p, rows: terms } of cellTerms) {
+    encodeColumnReduce(runtime, { rows, cols: D * p.size * H, x: terms, out: io.grads.cell[p.kind]!.buffer, beta: 1 });
+  }
+  // dW_hhᵀ[d] += inputᵀ · d_gates_h[d] for each block of gate columns ([H, G·H] per direction).
+  const slots = variant.saved.length;
   for (let d = 0; d < D; d++) {
-    const blocks: [number, number, number][] = choBlocks
-      ? [[previousHiddenSlot('gru'), 0, 2 * H], [3, 2 * H, H]]
-      : [[previousHiddenSlot(config.cell), 0, G * H]];
-    for (const [slot, column, width] of blocks) {
+    for (const block of variant.recurrentWeightBlocks) {
       encodeGemm(runtime, {
-        M: H, N: width, K: rows,
-        a: call.saved, offsetA: d * savedSlots(config.cell) * H + slot * H, lda: savedWidth, transA: true,
-        b: dGatesH, offsetB: d * G * H + column, ldb: gateWidth,
-        c: call.grads.wHhT, offsetC: d * H * G * H + column, ldc: G * H,
+        M: H, N: block.gates * H, K: rows,
+        a: io.saved, offsetA: (d * slots + savedSlot(variant, block.input)) * H, lda: D * slots * H, transA: true,
+        b: dGatesH, offsetB: (d * G + block.firstGate) * H, ldb: gateWidth,
+        c: io.grads.wHhT.buffer, offsetC: d * H * G * H + block.firstGate * H, ldc: G * H,
         beta: 1,
       });
     }
   }
   // dX = d_gates · W_ih  (rows × I; sums both directions)
-  if (call.dInput) {
+  if (io.dInput) {
     encodeGemm(runtime, {
-      M: rows, N: call.inputSize, K: gateWidth,
-      a: dGates, b: call.wIh, c: call.dInput,
-      lda: gateWidth, ldb: call.inputSize, ldc: call.inputSize,
+      M: rows, N: layer.inputSize, K: gateWidth,
+      a: dGates, b: layer.weights.wIh.buffer, c: io.dInput,
+      lda: gateWidth, ldb: layer.inputSize, ldc: layer.inputSize,
     });
   }
-  runtime.pool.release(dGates);
-  if (separateRecurrent) runtime.pool.release(dGatesH);
+  for (const buffer of new Set([dGates, dGatesH, ...cellTerms.map((t) => t.rows)])) runtime.pool.release(buffer);
 }

@@ -5,11 +5,19 @@ import type { Nonlinearity } from '../core/types.js';
 import { RecurrentNetwork } from './network.js';
 import type { RecurrentOptions } from './types.js';
 
-export interface LSTMOptions extends RecurrentOptions {}
+export interface LSTMOptions extends RecurrentOptions {
+  /**
+   * Peephole connections (ONNX's P): i and f also see c_{t−1}, o sees c_t, through
+   * per-unit weights `weight_peephole_l{k}` of shape [3·hiddenSize] in the order i, f, o
+   * (ONNX stores i, o, f). They start at zero and are trained like every weight.
+   */
+  peephole?: boolean;
+}
 
 export class LSTM extends RecurrentNetwork {
   constructor(runtime: Runtime, options: LSTMOptions) {
-    super(runtime, { cell: 'lstm', resetAfter: true, nonlinearity: 'tanh' }, options);
+    const peephole = checkBoolean('options.peephole', options?.peephole ?? false);
+    super(runtime, { cell: 'lstm', resetAfter: true, nonlinearity: 'tanh', peephole }, options);
   }
 }
 

@@ -7,25 +7,24 @@ import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkBoolean, checkInteger, describe } from '../errors.js';
 import type { StateDict } from '../core/types.js';
-import type { CellConfig } from './cells.js';
+import { cellVariant, type CellConfig, type CellVariant } from './cells.js';
 import { initialStateDict, type NetworkDims } from './init.js';
-import { RecurrentParameters } from './parameters.js';
-import { chooseSchedule, type RecurrentSchedule, type RecurrentShape, type ScheduleOptions } from './schedule.js';
-import { tunedChoice } from './tuning.js';
-import { encodeLayerForward } from './layer-forward.js';
-import { encodeLayerBackward } from './layer-backward.js';
-import { savedSlots } from './cells.js';
+import { RecurrentParameters, layerTensors } from './parameters.js';
+import { chooseSchedule } from './schedule.js';
+import { planCall, type PlanSource, type ScheduleChoices } from './plan.js';
+import { persistentChunks } from './persistent.js';
+import type { TunedChoice } from './tuning-table.js';
+import { encodeNetworkForward, type NetworkCall } from './forward.js';
+import { encodeNetworkBackward } from './backward.js';
 import type { Parameter } from '../train/parameter.js';
-import type { Tape } from '../autograd/tape.js';
-import { encodeDropout } from '../ops/elementwise.js';
 import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
 import { RecurrentStream } from './stream.js';
-import { checkLengths, checkSequenceInput, checkStateTensor, copyOf, initialState, layerDropoutMasks } from './state.js';
+import { checkLengths, checkSequenceInput, checkStateTensor, initialState, layerDropoutMasks } from './state.js';
 import type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
 
 export type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
 
-export class RecurrentNetwork {
+export class RecurrentNetwork implements PlanSource {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
@@ -34,7 +33,9 @@ export class RecurrentNetwork {
   readonly bidirectional: boolean;
   readonly chunkLength: number | undefined;
   /** Fixes some of the scheduler's choices (batch tile, work-item block, workgroup size), over any tuned choice. */
-  scheduleOverrides: Omit<ScheduleOptions, 'pass' | 'chunkLength'> = {};
+  scheduleOverrides: TunedChoice = {};
+  /** The cell table's record of this network's cell. */
+  readonly variant: CellVariant;
   /** Prefix of the parameters' names (for optimizers and checkpoints); the cell type by default. */
   readonly name: string;
   readonly dropout: number;
@@ -58,6 +59,7 @@ export class RecurrentNetwork {
     this.batchFirst = checkBoolean('options.batchFirst', options.batchFirst ?? false);
     this.bidirectional = checkBoolean('options.bidirectional', options.bidirectional ?? false);
     this.chunkLength = options.chunkLength === undefined ? undefined : checkInteger('options.chunkLength', options.chunkLength, 1);
+    this.variant = cellVariant(config);
     this.name = options.name ?? config.cell;
     if (typeof this.name !== 'string' || this.name === '') throw new ArgumentError('options.name', 'a non-empty string', describe(options.name));
     this.dropout = options.dropout ?? 0;
@@ -65,20 +67,8 @@ export class RecurrentNetwork {
     this.variationalDropout = checkBoolean('options.variationalDropout', options.variationalDropout ?? false);
     this.dropoutSeed = checkInteger('options.dropoutSeed', options.dropoutSeed ?? 0, 0, 0xffffffff);
     // Fails early, naming the limit, when the device cannot hold this hidden size.
-    chooseSchedule(config, { steps: 1, batch: 1, hidden: this.hiddenSize, directions: this.directions }, runtime.limits);
-    this.weights = new RecurrentParameters(runtime, config, this.dims, initialStateDict(config, this.dims, options.init));
-  }
-
-  /** The scheduler's choice for one pass: its rules, under a tuned choice, under overrides. */
-  private schedule(shape: RecurrentShape, pass: 'forward' | 'backward'): RecurrentSchedule {
-    const options: ScheduleOptions = {
-      software: this.runtime.adapter.isSoftware,
-      ...tunedChoice(this.runtime, this.config, shape, pass),
-      ...this.scheduleOverrides,
-      ...(this.chunkLength === undefined ? {} : { chunkLength: this.chunkLength }),
-      pass,
-    };
-    return chooseSchedule(this.config, shape, this.runtime.limits, options);
+    chooseSchedule(this.variant, { steps: 1, batch: 1, hidden: this.hiddenSize, directions: this.directions }, runtime.limits);
+    this.weights = new RecurrentParameters(runtime, this.variant, this.dims, initialStateDict(this.variant, this.dims, options.init));
   }
 
   get directions(): number {
@@ -89,11 +79,16 @@ export class RecurrentNetwork {
     return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers, directions: this.directions, bias: this.bias };
   }
 
-  forward(input: Tensor, state: ForwardState = {}): ForwardResult {
+  /**
+   * Runs the network on input [T, B, I] (or [B, T, I] batch-first). With `state.tape` the
+   * call is recorded for backward. `schedules` fixes scheduler choices for this call only
+   * (the tuner's candidates).
+   */
+  forward(input: Tensor, state: ForwardState = {}, schedules: ScheduleChoices = {}): ForwardResult {
     const tape = state.tape;
-    const pass = this.run(input, state, tape !== undefined);
+    const pass = this.run(input, state, tape !== undefined, schedules);
     tape?.record({
-      label: this.config.cell,
+      label: this.variant.name,
       inputs: [input, state.h0, state.c0],
       outputs: [pass.output, pass.h, pass.c],
       backward: ([output, h, c]) => {
@@ -106,13 +101,13 @@ export class RecurrentNetwork {
   }
 
   /** Forward that keeps activations for one backward (BPTT over the whole input). */
-  forwardTrain(input: Tensor, state: ForwardState = {}): TrainingPass {
-    return this.run(input, state, true);
+  forwardTrain(input: Tensor, state: ForwardState = {}, schedules: ScheduleChoices = {}): TrainingPass {
+    return this.run(input, state, true, schedules);
   }
 
   /** Bytes of activations a training forward keeps per layer (recompute keeps none). */
   savedBytesPerLayer(steps: number, batch: number): number {
-    return steps * batch * this.directions * savedSlots(this.config.cell) * this.hiddenSize * 4;
+    return steps * batch * this.directions * this.variant.saved.length * this.hiddenSize * 4;
   }
 
   /**
@@ -122,15 +117,8 @@ export class RecurrentNetwork {
   parameters(): Parameter[] {
     const grads = this.weights.gradients;
     return this.weights.layers.flatMap((layer, l) => {
-      const g = grads[l]!;
-      const list: Parameter[] = [
-        { name: `${this.name}.l${l}.weight_ih`, value: layer.wIh, grad: g.wIh },
-        { name: `${this.name}.l${l}.weight_hh_t`, value: layer.wHhT, grad: g.wHhT },
-      ];
-      if (layer.bIh && layer.bHh) {
-        list.push({ name: `${this.name}.l${l}.bias_ih`, value: layer.bIh, grad: g.bIh! }, { name: `${this.name}.l${l}.bias_hh`, value: layer.bHh, grad: g.bHh! });
-      }
-      return list;
+      const gradients = new Map(layerTensors(grads[l]!));
+      return layerTensors(layer).map(([kind, value]) => ({ name: `${this.name}.l${l}.${kind}`, value, grad: gradients.get(kind)! }));
     });
   }
 
@@ -143,126 +131,62 @@ export class RecurrentNetwork {
     return this.weights.gradientStateDict();
   }
 
-  private run(input: Tensor, state: ForwardState, training: boolean): TrainingPass {
+  private run(input: Tensor, state: ForwardState, training: boolean, choices: ScheduleChoices): TrainingPass {
     const { steps: T, batch: B } = checkSequenceInput(this.runtime, input, this.inputSize, this.batchFirst);
     const H = this.hiddenSize;
     const D = this.directions;
     const stateShape = [this.numLayers * D, B, H];
+    const hasCell = this.variant.hasCellState;
     checkStateTensor(this.runtime, 'state.h0', state.h0, stateShape);
-    if (this.config.cell === 'lstm') checkStateTensor(this.runtime, 'state.c0', state.c0, stateShape);
+    if (hasCell) checkStateTensor(this.runtime, 'state.c0', state.c0, stateShape);
     else if (state.c0 !== undefined) throw new ArgumentError('state.c0', `nothing: only LSTM has a cell state, this is ${this.config.cell.toUpperCase()}`, describe(state.c0));
     const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
-    const shape = { steps: T, batch: B, hidden: H, directions: D };
-    const schedule = this.schedule(shape, 'forward');
-    const backwardSchedule = training ? this.schedule(shape, 'backward') : null;
+    const plan = planCall(this, { steps: T, batch: B }, { training, hasLengths: lengths !== null, choices, strategy: persistentChunks });
 
     // All checks done: from here on, GPU work is recorded.
     const rt = this.runtime;
-    const h = initialState(rt, state.h0, stateShape, `${this.config.cell}.h`);
-    const c = this.config.cell === 'lstm' ? initialState(rt, state.c0, stateShape, `${this.config.cell}.c`) : null;
-    const lengthsTensor = lengths ? Tensor.from(rt, lengths, [B], 'u32', `${this.config.cell}.lengths`) : null;
-    const outShape = this.batchFirst ? [B, T, D * H] : [T, B, D * H];
-
-    const layerInputs: Tensor[] = [];
-    const saved: Tensor[] = [];
-    const masks =
-      training && this.dropout > 0
-        ? layerDropoutMasks({ layers: this.numLayers, p: this.dropout, seed: this.dropoutSeed, call: ++this.dropoutCalls, steps: T, batch: B, features: this.directions * this.hiddenSize, variational: this.variationalDropout, batchFirst: this.batchFirst })
-        : null;
-    const recompute = training && (state.recompute ?? false);
-    // Recompute re-runs each layer from its initial state, which the forward overwrites.
-    const initialH = recompute ? copyOf(rt, h, `${this.config.cell}.h0 (kept)`) : null;
-    const initialC = recompute && c ? copyOf(rt, c, `${this.config.cell}.c0 (kept)`) : null;
-    let layerInput = input as Tensor<'f32'>;
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      let output = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output`);
-      const keep = training && !recompute ? this.savedTensor(layer, T, B) : null;
-      this.encodeLayer(layer, layerInput, output, schedule, { steps: T, batch: B }, lengthsTensor, h, c, keep);
-      layerInputs.push(layerInput);
-      if (keep) saved.push(keep);
-      else if (!training && layerInput !== input) layerInput.dispose();
-      if (masks && layer < this.numLayers - 1) {
-        const dropped = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.dropout`);
-        encodeDropout(rt, output.buffer, dropped.buffer, output.size, masks[layer]!);
-        output.dispose();
-        output = dropped;
-      }
-      layerInput = output;
-    }
+    const label = this.variant.name;
+    const h = initialState(rt, state.h0, stateShape, `${label}.h`);
+    const c = hasCell ? initialState(rt, state.c0, stateShape, `${label}.c`) : null;
+    const outputShape = this.batchFirst ? [B, T, D * H] : [T, B, D * H];
+    const call: NetworkCall = {
+      runtime: rt,
+      plan,
+      label,
+      input,
+      lengths: lengths ? Tensor.from(rt, lengths, [B], 'u32', `${label}.lengths`) : null,
+      outputShape,
+      masks: training && this.dropout > 0
+        ? layerDropoutMasks({ layers: this.numLayers, p: this.dropout, seed: this.dropoutSeed, call: ++this.dropoutCalls, steps: T, batch: B, features: D * H, variational: this.variationalDropout, batchFirst: this.batchFirst })
+        : null,
+    };
+    const keep = !training ? 'none' : state.recompute ? 'inputs' : 'activations';
+    const { output, record } = encodeNetworkForward(call, h, c, keep);
 
     let released = !training;
     const release = (): void => {
       if (released) return;
       released = true;
-      for (const t of saved) t.dispose();
-      for (const t of layerInputs.slice(1)) t.dispose();
-      lengthsTensor?.dispose();
-      initialH?.dispose();
-      initialC?.dispose();
+      for (const t of record.saved) t.dispose();
+      for (const t of record.layerInputs.slice(1)) t.dispose();
+      call.lengths?.dispose();
+      record.initial?.h.dispose();
+      record.initial?.c?.dispose();
     };
-    if (!training) lengthsTensor?.dispose();
+    if (!training) call.lengths?.dispose();
 
     const backward = (seeds: BackwardSeeds): BackwardResult => {
       if (released) throw new ArgumentError('backward', 'one call per training pass', 'a second call, or a call after release()');
-      if (seeds.output !== undefined) checkStateTensor(this.runtime, 'seeds.output', seeds.output, outShape, this.batchFirst ? '[B, T, D·H]' : '[T, B, D·H]');
+      if (seeds.output !== undefined) checkStateTensor(this.runtime, 'seeds.output', seeds.output, outputShape, this.batchFirst ? '[B, T, D·H]' : '[T, B, D·H]');
       checkStateTensor(this.runtime, 'seeds.h', seeds.h, stateShape);
       if (seeds.c !== undefined) checkStateTensor(this.runtime, 'seeds.c', seeds.c, stateShape);
-      const dh = initialState(rt, seeds.h, stateShape, `${this.config.cell}.dh`);
-      const dc = this.config.cell === 'lstm' ? initialState(rt, seeds.c, stateShape, `${this.config.cell}.dc`) : null;
-      let dOutput: Tensor = seeds.output ?? Tensor.zeros(rt, outShape, 'f32', `${this.config.cell}.d_output`);
-      const gradients = this.weights.gradients;
-      for (let layer = this.numLayers - 1; layer >= 0; layer--) {
-        const layerInput = layerInputs[layer]!;
-        const dInput = Tensor.empty(rt, layerInput.shape, 'f32', `${this.config.cell}.l${layer}.d_input`);
-        const params = this.weights.layers[layer]!;
-        const grads = gradients[layer]!;
-        let layerSaved = saved[layer];
-        if (recompute) {
-          // Re-run this layer's forward from its kept initial state, saving activations.
-          layerSaved = this.savedTensor(layer, T, B);
-          const scratchOutput = Tensor.empty(rt, outShape, 'f32', `${this.config.cell}.l${layer}.output (recomputed)`);
-          const h = copyOf(rt, initialH!, `${this.config.cell}.h (recomputed)`);
-          const c = initialC ? copyOf(rt, initialC, `${this.config.cell}.c (recomputed)`) : null;
-          this.encodeLayer(layer, layerInput, scratchOutput, schedule, { steps: T, batch: B }, lengthsTensor, h, c, layerSaved);
-          for (const t of [scratchOutput, h, c]) t?.dispose();
-        }
-        encodeLayerBackward(rt, {
-          config: this.config,
-          shape,
-          schedule: backwardSchedule!,
-          batchFirst: this.batchFirst,
-          input: layerInput.buffer,
-          inputSize: layer === 0 ? this.inputSize : D * H,
-          wIh: params.wIh.buffer,
-          wHhT: params.wHhT.buffer,
-          lengths: lengthsTensor?.buffer ?? null,
-          saved: layerSaved!.buffer,
-          dOutput: dOutput.buffer,
-          dhState: dh.buffer,
-          dcState: dc?.buffer ?? null,
-          stateOffset: layer * D * B * H,
-          grads: { wIh: grads.wIh.buffer, wHhT: grads.wHhT.buffer, bIh: grads.bIh?.buffer ?? null, bHh: grads.bHh?.buffer ?? null },
-          dInput: dInput.buffer,
-        });
-        if (recompute) {
-          layerSaved!.dispose();
-          // Submit so that the next layer's recompute can reuse this layer's buffers.
-          rt.submit();
-        }
-        if (dOutput !== seeds.output) dOutput.dispose();
-        dOutput = dInput;
-        if (masks && layer > 0) {
-          // The layer below fed this one through dropout: the same mask applies to its gradient.
-          const undropped = Tensor.empty(rt, dInput.shape, 'f32', `${this.config.cell}.l${layer - 1}.d_output`);
-          encodeDropout(rt, dInput.buffer, undropped.buffer, dInput.size, masks[layer - 1]!);
-          dInput.dispose();
-          dOutput = undropped;
-        }
-      }
+      const dh = initialState(rt, seeds.h, stateShape, `${label}.dh`);
+      const dc = hasCell ? initialState(rt, seeds.c, stateShape, `${label}.dc`) : null;
+      const dInput = encodeNetworkBackward(call, record, { output: seeds.output, dh, dc }, this.weights.gradients);
       release();
-      return { input: dOutput as Tensor<'f32'>, h0: dh, c0: dc };
+      return { input: dInput, h0: dh, c0: dc };
     };
-    return { output: layerInput, h, c, backward, release };
+    return { output, h, c, backward, release };
   }
 
   /** A stateful stream: each call continues from where the previous one ended. */
@@ -296,42 +220,5 @@ export class RecurrentNetwork {
 
   dispose(): void {
     this.weights.dispose();
-  }
-
-  private savedTensor(layer: number, steps: number, batch: number): Tensor<'f32'> {
-    return Tensor.empty(this.runtime, [this.savedBytesPerLayer(steps, batch) / 4], 'f32', `${this.config.cell}.l${layer}.saved`);
-  }
-
-  private encodeLayer(
-    layer: number,
-    input: Tensor,
-    output: Tensor,
-    schedule: RecurrentSchedule,
-    size: { steps: number; batch: number },
-    lengths: Tensor | null,
-    h: Tensor,
-    c: Tensor | null,
-    saved: Tensor | null,
-  ): void {
-    const params = this.weights.layers[layer]!;
-    const D = this.directions;
-    encodeLayerForward(this.runtime, {
-      config: this.config,
-      shape: { ...size, hidden: this.hiddenSize, directions: D },
-      schedule,
-      batchFirst: this.batchFirst,
-      input: input.buffer,
-      inputSize: layer === 0 ? this.inputSize : D * this.hiddenSize,
-      wIh: params.wIh.buffer,
-      bIh: params.bIh?.buffer ?? null,
-      wHhT: params.wHhT.buffer,
-      bHh: this.weights.recurrentBias(layer).buffer,
-      lengths: lengths?.buffer ?? null,
-      hState: h.buffer,
-      cState: c?.buffer ?? null,
-      stateOffset: layer * D * size.batch * this.hiddenSize,
-      output: output.buffer,
-      saved: saved?.buffer ?? null,
-    });
   }
 }

@@ -1,15 +1,15 @@
 /**
  * A recurrent network's weights on the GPU, and their conversion to and from PyTorch's
  * state_dict. W_hh is held transposed ([H, G·H] per direction) so that neighbouring
- * hidden units read neighbouring addresses in the recurrent kernel; W_ih and the biases
- * keep PyTorch's layout, with the directions of a layer stacked in one tensor.
+ * hidden units read neighbouring addresses in the recurrent kernel; W_ih, the biases and
+ * the cell's own parameters keep PyTorch's layout, with the directions of a layer stacked.
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, describe } from '../errors.js';
 import type { StateDict } from '../core/types.js';
-import { gatesOf, type CellConfig } from './cells.js';
-import { parameterName, parameterShapes, type NetworkDims } from './init.js';
+import type { CellVariant } from './cells.js';
+import { layerInputSize, parameterName, parameterShapes, type NetworkDims } from './init.js';
 
 export interface LayerParameters {
   /** [D·G·H, I] */
@@ -19,6 +19,16 @@ export interface LayerParameters {
   /** [D·G·H]; null without bias */
   bIh: Tensor<'f32'> | null;
   bHh: Tensor<'f32'> | null;
+  /** The cell's own parameters by kind: [D·size·H] each. */
+  cell: Readonly<Record<string, Tensor<'f32'>>>;
+}
+
+/** The tensors of a layer, in one order: parameters and gradients pair up by it. */
+export function layerTensors(layer: LayerParameters): [string, Tensor<'f32'>][] {
+  const list: [string, Tensor<'f32'>][] = [['weight_ih', layer.wIh], ['weight_hh_t', layer.wHhT]];
+  if (layer.bIh && layer.bHh) list.push(['bias_ih', layer.bIh], ['bias_hh', layer.bHh]);
+  for (const [kind, tensor] of Object.entries(layer.cell)) list.push([kind, tensor]);
+  return list;
 }
 
 export class RecurrentParameters {
@@ -30,31 +40,26 @@ export class RecurrentParameters {
 
   constructor(
     private readonly runtime: Runtime,
-    private readonly config: CellConfig,
+    private readonly variant: CellVariant,
     private readonly dims: NetworkDims,
     initial: StateDict,
   ) {
     this.layers = this.allocate('');
-    if (!dims.bias) this.zeroBias = Tensor.zeros(runtime, [dims.directions * gatesOf(config.cell) * dims.hiddenSize], 'f32', `${config.cell}.no_bias`);
+    if (!dims.bias) this.zeroBias = Tensor.zeros(runtime, [dims.directions * variant.gates.length * dims.hiddenSize], 'f32', `${variant.name}.no_bias`);
     this.load(initial);
   }
 
   private allocate(suffix: string, zero = false): LayerParameters[] {
-    const G = gatesOf(this.config.cell);
+    const G = this.variant.gates.length;
     const { hiddenSize: H, directions: D } = this.dims;
-    const make = zero ? Tensor.zeros : Tensor.empty;
-    const layers: LayerParameters[] = [];
-    for (let layer = 0; layer < this.dims.numLayers; layer++) {
-      const inputSize = layer === 0 ? this.dims.inputSize : D * H;
-      const prefix = `${this.config.cell}.l${layer}`;
-      layers.push({
-        wIh: make(this.runtime, [D * G * H, inputSize], 'f32', `${prefix}.weight_ih${suffix}`),
-        wHhT: make(this.runtime, [D, H, G * H], 'f32', `${prefix}.weight_hh_t${suffix}`),
-        bIh: this.dims.bias ? make(this.runtime, [D * G * H], 'f32', `${prefix}.bias_ih${suffix}`) : null,
-        bHh: this.dims.bias ? make(this.runtime, [D * G * H], 'f32', `${prefix}.bias_hh${suffix}`) : null,
-      });
-    }
-    return layers;
+    const make = (shape: number[], name: string) => (zero ? Tensor.zeros : Tensor.empty)(this.runtime, shape, 'f32', `${this.variant.name}.${name}${suffix}`);
+    return Array.from({ length: this.dims.numLayers }, (_, layer) => ({
+      wIh: make([D * G * H, layerInputSize(this.dims, layer)], `l${layer}.weight_ih`),
+      wHhT: make([D, H, G * H], `l${layer}.weight_hh_t`),
+      bIh: this.dims.bias ? make([D * G * H], `l${layer}.bias_ih`) : null,
+      bHh: this.dims.bias ? make([D * G * H], `l${layer}.bias_hh`) : null,
+      cell: Object.fromEntries(this.variant.cellParameters.map((p) => [p.kind, make([D * p.size * H], `l${layer}.${p.kind}`)])),
+    }));
   }
 
   /** Gradient tensors, laid out like the parameters; backward adds into them. */
@@ -67,9 +72,7 @@ export class RecurrentParameters {
   zeroGradients(): void {
     if (!this.gradientLayers) return;
     const encoder = this.runtime.commandEncoder();
-    for (const layer of this.gradientLayers) {
-      for (const t of [layer.wIh, layer.wHhT, layer.bIh, layer.bHh]) if (t) encoder.clearBuffer(t.buffer, 0, t.byteLength);
-    }
+    for (const layer of this.gradientLayers) for (const [, t] of layerTensors(layer)) encoder.clearBuffer(t.buffer, 0, t.byteLength);
   }
 
   /** The gradients in PyTorch's layout and names (as parameter.grad of the torch module). */
@@ -82,10 +85,15 @@ export class RecurrentParameters {
     return this.layers[layer]!.bHh ?? this.zeroBias!;
   }
 
+  /** PyTorch's names and shapes, in state_dict order. */
+  shapes(): [string, number[]][] {
+    return parameterShapes(this.variant, this.dims);
+  }
+
   /** Checks every entry against PyTorch's names and shapes, then writes them all. */
   load(dict: StateDict): void {
     if (dict === null || typeof dict !== 'object') throw new ArgumentError('stateDict', 'an object of { shape, data } entries', describe(dict));
-    const expected = parameterShapes(this.config, this.dims);
+    const expected = this.shapes();
     const names = new Set(expected.map(([name]) => name));
     const unexpected = Object.keys(dict).filter((name) => !names.has(name));
     if (unexpected.length > 0) {
@@ -102,27 +110,27 @@ export class RecurrentParameters {
         throw new ArgumentError(`stateDict.${name}.data`, `${size} values`, `${entry.data?.length ?? 'no'} values`);
       }
     }
-
-    const G = gatesOf(this.config.cell);
+    const G = this.variant.gates.length;
     const { hiddenSize: H, directions: D } = this.dims;
     this.layers.forEach((params, layer) => {
-      const wIh = new Float32Array(params.wIh.size);
-      const wHhT = new Float32Array(params.wHhT.size);
-      const bIh = new Float32Array(D * G * H);
-      const bHh = new Float32Array(D * G * H);
-      for (let d = 0; d < D; d++) {
-        wIh.set(dict[parameterName('weight_ih', layer, d)]!.data, d * wIh.length / D);
-        const wHh = dict[parameterName('weight_hh', layer, d)]!.data;
-        for (let r = 0; r < G * H; r++) for (let k = 0; k < H; k++) wHhT[d * H * G * H + k * G * H + r] = wHh[r * H + k]!;
-        if (this.dims.bias) {
-          bIh.set(dict[parameterName('bias_ih', layer, d)]!.data, d * G * H);
-          bHh.set(dict[parameterName('bias_hh', layer, d)]!.data, d * G * H);
-        }
+      const entry = (kind: string, d: number) => dict[parameterName(kind, layer, d)]!.data;
+      const stacked = (kind: string, tensor: Tensor<'f32'>) => {
+        const data = new Float32Array(tensor.size);
+        for (let d = 0; d < D; d++) data.set(entry(kind, d), (d * data.length) / D);
+        tensor.write(data);
+      };
+      stacked('weight_ih', params.wIh);
+      if (params.bIh && params.bHh) {
+        stacked('bias_ih', params.bIh);
+        stacked('bias_hh', params.bHh);
       }
-      params.wIh.write(wIh);
+      for (const [kind, tensor] of Object.entries(params.cell)) stacked(kind, tensor);
+      const wHhT = new Float32Array(params.wHhT.size);
+      for (let d = 0; d < D; d++) {
+        const wHh = entry('weight_hh', d);
+        for (let r = 0; r < G * H; r++) for (let k = 0; k < H; k++) wHhT[d * H * G * H + k * G * H + r] = wHh[r * H + k]!;
+      }
       params.wHhT.write(wHhT);
-      params.bIh?.write(bIh);
-      params.bHh?.write(bHh);
     });
   }
 
@@ -132,28 +140,26 @@ export class RecurrentParameters {
   }
 
   private async toStateDict(layers: LayerParameters[]): Promise<StateDict> {
-    const G = gatesOf(this.config.cell);
+    const G = this.variant.gates.length;
     const { hiddenSize: H, directions: D } = this.dims;
     const dict: StateDict = {};
-    const shapes = new Map(parameterShapes(this.config, this.dims));
+    const shapes = new Map(this.shapes());
     for (const [layer, params] of layers.entries()) {
-      const wIh = await params.wIh.read();
-      const wHhT = await params.wHhT.read();
-      const bIh = params.bIh ? await params.bIh.read() : null;
-      const bHh = params.bHh ? await params.bHh.read() : null;
-      for (let d = 0; d < D; d++) {
-        const entry = (kind: 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh', data: Float32Array): void => {
-          const name = parameterName(kind, layer, d);
-          dict[name] = { shape: shapes.get(name)!, data };
-        };
-        const rows = wIh.length / D;
-        entry('weight_ih', wIh.slice(d * rows, (d + 1) * rows));
-        const wHh = new Float32Array(G * H * H);
-        for (let r = 0; r < G * H; r++) for (let k = 0; k < H; k++) wHh[r * H + k] = wHhT[d * H * G * H + k * G * H + r]!;
-        entry('weight_hh', wHh);
-        if (bIh && bHh) {
-          entry('bias_ih', bIh.slice(d * G * H, (d + 1) * G * H));
-          entry('bias_hh', bHh.slice(d * G * H, (d + 1) * G * H));
+      const put = (kind: string, d: number, data: Float32Array): void => {
+        const name = parameterName(kind, layer, d);
+        dict[name] = { shape: shapes.get(name)!, data };
+      };
+      for (const [kind, tensor] of layerTensors(params)) {
+        const data = await tensor.read();
+        const part = data.length / D;
+        for (let d = 0; d < D; d++) {
+          if (kind !== 'weight_hh_t') {
+            put(kind, d, data.slice(d * part, (d + 1) * part));
+            continue;
+          }
+          const wHh = new Float32Array(G * H * H);
+          for (let r = 0; r < G * H; r++) for (let k = 0; k < H; k++) wHh[r * H + k] = data[d * H * G * H + k * G * H + r]!;
+          put('weight_hh', d, wHh);
         }
       }
     }
@@ -162,9 +168,7 @@ export class RecurrentParameters {
   }
 
   dispose(): void {
-    for (const params of [...this.layers, ...(this.gradientLayers ?? [])]) {
-      for (const t of [params.wIh, params.wHhT, params.bIh, params.bHh]) t?.dispose();
-    }
+    for (const params of [...this.layers, ...(this.gradientLayers ?? [])]) for (const [, t] of layerTensors(params)) t.dispose();
     this.zeroBias?.dispose();
   }
 }

@@ -1,76 +1,63 @@
 /**
  * The scheduler's choices for one recurrent layer: batch tile, work-item block,
- * workgroup size and chunk length, from the shape and the device's limits.
+ * workgroup size and chunk length, from the shape, the cell table and the device's limits.
  */
 import { DeviceLimitError } from '../errors.js';
-import { backwardWorkgroupBytes, forwardWorkgroupBytes, gatesOf, type CellConfig, type TileShape } from './cells.js';
+import { workgroupBytes } from '../gpu/kernel-descriptor.js';
+import type { RecurrentSchedule, RecurrentShape } from '../kernels/recurrent_common.js';
+import type { CellVariant } from './cells.js';
 
-export interface RecurrentShape {
-  steps: number;
-  batch: number;
-  hidden: number;
-  directions: number;
-}
+export type { RecurrentSchedule, RecurrentShape };
 
-export interface RecurrentSchedule extends TileShape {
-  /** Time steps per dispatch. */
-  chunkLength: number;
-}
+export type RecurrentPass = 'forward' | 'backward';
 
 /** Multiply-adds one workgroup may run in one dispatch: bounds how long a dispatch runs. */
 const CHUNK_BUDGET = 2 ** 25;
 /** Largest batch tile: past this, more workgroups beat more reuse per workgroup. */
 const MAX_BATCH_TILE = 16;
+/** Largest workgroup on software adapters (measured: 64–128 beat 256 there, bench/RESULTS.md). */
+const MAX_SOFTWARE_WORKGROUP = 128;
 
-/** Which kernel a schedule is for, and any choices fixed by the caller or a tuner. */
-export interface ScheduleOptions extends Partial<Omit<RecurrentSchedule, 'hidden'>> {
-  pass?: 'forward' | 'backward';
+/** Choices fixed by the caller or a tuner; the rest are the scheduler's. */
+export interface ScheduleOptions extends Partial<RecurrentSchedule> {
+  pass?: RecurrentPass;
   /** A CPU implementation of WebGPU (SwiftShader): smaller workgroups. */
   software?: boolean;
 }
 
-/** Largest workgroup on software adapters (measured: 64–128 beat 256 there, bench/RESULTS.md). */
-const MAX_SOFTWARE_WORKGROUP = 128;
-
-/**
- * Sequences per work item: more reuse of each weight load, more registers. The LSTM
- * forward takes up to 8, the other kernels up to 4 (the Elman forward always 4).
- */
-function defaultBatchBlock(config: CellConfig, batchTile: number, pass: 'forward' | 'backward'): number {
-  return fittingBatchBlock(config, pass, batchTile);
+/** The largest block the pass's kernel takes that is at most `wanted` (its smallest if none is). */
+export function fittingBatchBlock(variant: CellVariant, pass: RecurrentPass, wanted: number): number {
+  const blocks = variant.blocks[pass];
+  return blocks.filter((block) => block <= wanted).at(-1) ?? blocks[0]!;
 }
 
-/** The largest block the pass's kernel takes (a power of two) that is at most `wanted`. */
-function fittingBatchBlock(config: CellConfig, pass: 'forward' | 'backward', wanted: number): number {
-  if (config.cell === 'rnn' && pass === 'forward') return 4;
-  const largest = config.cell === 'lstm' && pass === 'forward' ? 8 : 4;
-  let block = 1;
-  while (block * 2 <= Math.min(largest, wanted)) block *= 2;
-  return block;
+/** Workgroup memory of the pass's kernel for a batch tile (block and workgroup size do not change it). */
+function tileBytes(variant: CellVariant, pass: RecurrentPass, hidden: number, batchTile: number): number {
+  const kernel = variant[pass];
+  const constants = kernel.constants(variant.config, hidden, { batchTile, batchBlock: 1, workgroupSize: 32 }, pass === 'forward');
+  return workgroupBytes(kernel, constants);
 }
 
-export function chooseSchedule(config: CellConfig, shape: RecurrentShape, limits: GPUSupportedLimits, options: ScheduleOptions = {}): RecurrentSchedule {
+export function chooseSchedule(variant: CellVariant, shape: RecurrentShape, limits: GPUSupportedLimits, options: ScheduleOptions = {}): RecurrentSchedule {
   const pass = options.pass ?? 'forward';
   const { hidden: H, batch: B, steps: T } = shape;
   const storage = limits.maxComputeWorkgroupStorageSize;
-  const workgroupBytes = pass === 'forward' ? forwardWorkgroupBytes : backwardWorkgroupBytes;
-  const oneSequence = workgroupBytes(config, H, 1);
+  const oneSequence = tileBytes(variant, pass, H, 1);
   if (oneSequence > storage) {
-    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', oneSequence, storage, `${config.cell.toUpperCase()} ${pass} with hiddenSize ${H}`);
+    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', oneSequence, storage, `${variant.config.cell.toUpperCase()} ${pass} with hiddenSize ${H}`);
   }
   let batchTile = Math.max(1, Math.min(B, options.batchTile ?? MAX_BATCH_TILE));
-  while (workgroupBytes(config, H, batchTile) > storage) batchTile--;
+  while (tileBytes(variant, pass, H, batchTile) > storage) batchTile--;
   // Keep at least two workgroups busy when the batch allows it.
   if (options.batchTile === undefined && Math.ceil(B / batchTile) * shape.directions < 2 && B > 1) batchTile = Math.min(batchTile, Math.ceil(B / 2));
-  // A requested block is kept within what the pass's kernel takes.
-  const batchBlock = options.batchBlock === undefined ? defaultBatchBlock(config, batchTile, pass) : fittingBatchBlock(config, pass, options.batchBlock);
+  const batchBlock = fittingBatchBlock(variant, pass, options.batchBlock ?? batchTile);
   const items = pass === 'forward' ? H * Math.ceil(batchTile / batchBlock) : H * batchTile;
   // On CPU implementations every invocation group is a coroutine switched at each barrier.
   const largest = options.software ? MAX_SOFTWARE_WORKGROUP : 256;
   const maxInvocations = Math.min(largest, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   const workgroupSize = Math.min(maxInvocations, options.workgroupSize ?? Math.max(32, Math.ceil(items / 32) * 32));
 
-  const perStep = gatesOf(config.cell) * H * H * batchTile;
+  const perStep = variant.gates.length * H * H * batchTile;
   const chosen = options.chunkLength ?? Math.max(1, Math.floor(CHUNK_BUDGET / perStep));
-  return { hidden: H, batchTile, batchBlock, workgroupSize, chunkLength: Math.max(1, Math.min(T, chosen)) };
+  return { batchTile, batchBlock, workgroupSize, chunkLength: Math.max(1, Math.min(T, chosen)) };
 }

@@ -3,15 +3,27 @@
  * a window starts the next, but no gradient crosses a window boundary, so the memory for
  * activations is bounded by the window, not by the sequence.
  */
+import type { Runtime } from '../runtime/runtime.js';
 import type { RecurrentNetwork } from '../recurrent/network.js';
 import { Tape } from '../autograd/tape.js';
 import type { Tensor } from '../tensor.js';
+import type { RecurrentState } from '../core/types.js';
+import { stateInputs } from '../core/state.js';
 import { CarriedState } from '../recurrent/carried-state.js';
 
 export interface TruncatedBPTTOptions {
-  /** Keep only layer inputs in forward and recompute activations in backward. */
+  /** Keep only layer inputs in forward and recompute activations in backward (step() only). */
   recompute?: boolean;
 }
+
+/**
+ * A model's loss on one window, recorded on `tape`, starting from `state` (null: zeros);
+ * returns the loss and the state the window ends in.
+ */
+export type WindowLoss<I = Tensor> = (input: I, state: RecurrentState | null, tape: Tape) => { loss: Tensor; state: RecurrentState };
+
+/** A loss built from the network's output on one window, recorded on `tape`. */
+export type OutputLoss = (output: Tensor<'f32'>, tape: Tape) => Tensor;
 
 export class TruncatedBPTT {
   private readonly carried = new CarriedState();
@@ -22,29 +34,50 @@ export class TruncatedBPTT {
   ) {}
 
   /**
-   * Trains on one window: forward from the carried state on a fresh tape, `lossOf` builds
-   * the loss from the window's output (recording on the tape), backward adds the window's
-   * gradients to the parameters. Returns the loss, which the caller disposes.
+   * One window on a fresh tape: `windowLoss` from `state`, then backward, which adds the
+   * window's gradients to the parameters. The returned loss and state are plain tensors
+   * (the next window's tape sees the state as a leaf) that the caller owns; `state` is not
+   * consumed.
    */
-  step(window: Tensor, lossOf: (output: Tensor<'f32'>, tape: Tape) => Tensor): Tensor {
-    const tape = new Tape(this.network.runtime);
-    const result = this.network.forward(window, {
-      ...this.carried.forwardState,
-      tape,
-      recompute: this.options.recompute ?? false,
-    });
-    const loss = lossOf(result.output, tape);
-    tape.backward(loss);
-    tape.keep(result.h, result.c, loss);
+  static window<I>(runtime: Runtime, input: I, state: RecurrentState | null, windowLoss: WindowLoss<I>): { loss: Tensor; state: RecurrentState } {
+    const tape = new Tape(runtime);
+    const result = windowLoss(input, state, tape);
+    tape.backward(result.loss);
+    tape.keep(result.loss, result.state.h, result.state.c);
     tape.dispose();
-    // The new state is a plain tensor: the next window's tape sees it as a leaf.
-    this.carried.replace(result.h, result.c);
+    return result;
+  }
+
+  /**
+   * Trains on one window of the network: forward from the carried state, `lossOf` builds
+   * the loss from the window's output (recording on the tape), backward. Returns the loss,
+   * which the caller disposes.
+   */
+  step(window: Tensor, lossOf: OutputLoss): Tensor {
+    return this.stepWith(window, (input, state, tape) => {
+      const result = this.network.forward(input, { ...stateInputs(state), tape, recompute: this.options.recompute ?? false });
+      return { loss: lossOf(result.output, tape), state: { h: result.h, c: result.c } };
+    });
+  }
+
+  /**
+   * Trains any model around the network on one window from the carried state: `windowLoss`
+   * runs it (e.g. embedding → network → head → loss). Returns the loss, which the caller disposes.
+   */
+  stepWith<I>(input: I, windowLoss: WindowLoss<I>): Tensor {
+    const { loss, state } = TruncatedBPTT.window(this.network.runtime, input, this.carried.state, windowLoss);
+    this.carried.replace(state);
     return loss;
   }
 
-  /** The carried state (valid until the next step or reset). */
-  get state(): { h: Tensor<'f32'> | null; c: Tensor<'f32'> | null } {
+  /** The carried state, null before the first step (valid until the next step or reset). */
+  get state(): RecurrentState | null {
     return this.carried.state;
+  }
+
+  /** Takes ownership of `state` as the state the next window starts from (null: zeros). */
+  carry(state: RecurrentState | null): void {
+    this.carried.replace(state);
   }
 
   reset(): void {

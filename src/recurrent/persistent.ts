@@ -1,0 +1,40 @@
+/**
+ * The persistent chunk strategy: the recurrence of one layer (both directions) runs as one
+ * dispatch per time chunk of the cell's persistent kernel, each workgroup owning a batch
+ * tile for the whole chunk; the state is carried between chunks in the state buffers.
+ * Strategies plug in at the plan (RecurrentStrategy): another, say hidden units split over
+ * workgroups, gives the same two functions.
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import { reflectEntryPoint, selectBindings } from '../gpu/reflection.js';
+import type { RecurrentKernel } from '../kernels/recurrent_common.js';
+import type { LayerPlan, RecurrentBuffers, RecurrentPlan, RecurrentStrategy } from './plan.js';
+
+/** First steps of the chunks covering T steps, in forward order. */
+export function chunkStarts(steps: number, chunkLength: number): number[] {
+  return Array.from({ length: Math.ceil(steps / chunkLength) }, (_, i) => i * chunkLength);
+}
+
+function encodeChunks(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, kernel: RecurrentKernel, buffers: RecurrentBuffers, pass: 'forward' | 'backward', save: boolean): void {
+  const schedule = pass === 'forward' ? plan.forward : plan.backward!;
+  const bound = selectBindings(reflectEntryPoint(kernel.shader), buffers, kernel.optionalBindings, (access) => runtime.placeholder(access));
+  const starts = chunkStarts(plan.shape.steps, schedule.chunkLength);
+  for (const begin of pass === 'forward' ? starts : starts.reverse()) {
+    runtime.launch(kernel, {
+      config: plan.variant.config,
+      shape: plan.shape,
+      schedule,
+      save,
+      batchFirst: plan.batchFirst,
+      hasLengths: plan.hasLengths,
+      stateOffset: layer.stateOffset,
+      begin,
+    }, bound);
+  }
+}
+
+export const persistentChunks: RecurrentStrategy = {
+  name: 'persistent',
+  encodeForward: (runtime, plan, layer, buffers, save) => encodeChunks(runtime, plan, layer, plan.variant.forward, buffers, 'forward', save),
+  encodeBackward: (runtime, plan, layer, buffers) => encodeChunks(runtime, plan, layer, plan.variant.backward, buffers, 'backward', false),
+};

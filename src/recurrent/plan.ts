@@ -1,0 +1,103 @@
+/**
+ * One call of a recurrent network, planned before any GPU work: the shape, the schedule of
+ * each pass, the dispatch strategy, and one layer call per layer with its offsets, input
+ * size and weights. The forward, backward and recompute modules run a plan.
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import type { Tensor } from '../tensor.js';
+import type { CellVariant } from './cells.js';
+import type { NetworkDims } from './init.js';
+import { layerInputSize } from './init.js';
+import type { LayerParameters, RecurrentParameters } from './parameters.js';
+import { chooseSchedule, type RecurrentPass, type RecurrentSchedule, type RecurrentShape, type ScheduleOptions } from './schedule.js';
+import { tunedChoice, type TunedChoice } from './tuning-table.js';
+
+/** How the recurrence of a layer is dispatched; strategies plug in at the plan. */
+export interface RecurrentStrategy {
+  readonly name: string;
+  /** The recurrence forward over all steps: pre → out, h/c state, saved activations. */
+  encodeForward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, buffers: RecurrentBuffers, save: boolean): void;
+  /** BPTT over all steps, in reverse: saved, d_out → d_gates (and the variant's other gradient rows), dh/dc state. */
+  encodeBackward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, buffers: RecurrentBuffers): void;
+}
+
+/** Buffers a recurrent kernel may bind, by binding name; the kernel's declarations pick. */
+export type RecurrentBuffers = Readonly<Record<string, GPUBuffer | null>>;
+
+export interface LayerPlan {
+  readonly index: number;
+  readonly inputSize: number;
+  /** Element offset of this layer's [D, B, H] in the [L·D, B, H] state buffers. */
+  readonly stateOffset: number;
+  readonly weights: LayerParameters;
+  /** b_hh, or zeros without bias. */
+  readonly recurrentBias: Tensor;
+}
+
+export interface RecurrentPlan {
+  readonly variant: CellVariant;
+  readonly shape: RecurrentShape;
+  readonly batchFirst: boolean;
+  /** Per-sequence lengths were given. */
+  readonly hasLengths: boolean;
+  readonly forward: RecurrentSchedule;
+  /** Null for inference. */
+  readonly backward: RecurrentSchedule | null;
+  readonly strategy: RecurrentStrategy;
+  readonly layers: readonly LayerPlan[];
+}
+
+/** What a plan is made from: the network's fixed parts. */
+export interface PlanSource {
+  readonly runtime: Runtime;
+  readonly variant: CellVariant;
+  readonly dims: NetworkDims;
+  readonly weights: RecurrentParameters;
+  readonly batchFirst: boolean;
+  readonly chunkLength: number | undefined;
+  readonly scheduleOverrides: TunedChoice;
+}
+
+/** Schedule choices for one call, over tuned choices and the network's overrides (a tuner's candidates). */
+export type ScheduleChoices = Partial<Record<RecurrentPass, TunedChoice>>;
+
+export interface CallOptions {
+  training: boolean;
+  hasLengths: boolean;
+  strategy: RecurrentStrategy;
+  choices?: ScheduleChoices;
+}
+
+export function planCall(source: PlanSource, size: { steps: number; batch: number }, call: CallOptions): RecurrentPlan {
+  const choices = call.choices ?? {};
+  const { dims } = source;
+  const shape: RecurrentShape = { ...size, hidden: dims.hiddenSize, directions: dims.directions };
+  const schedule = (pass: RecurrentPass): RecurrentSchedule => {
+    const options: ScheduleOptions = {
+      software: source.runtime.adapter.isSoftware,
+      ...tunedChoice(source.runtime, source.variant, shape, pass),
+      ...source.scheduleOverrides,
+      ...choices[pass],
+      ...(source.chunkLength === undefined ? {} : { chunkLength: source.chunkLength }),
+      pass,
+    };
+    return chooseSchedule(source.variant, shape, source.runtime.limits, options);
+  };
+  const layerState = dims.directions * size.batch * dims.hiddenSize;
+  return {
+    variant: source.variant,
+    shape,
+    batchFirst: source.batchFirst,
+    hasLengths: call.hasLengths,
+    forward: schedule('forward'),
+    backward: call.training ? schedule('backward') : null,
+    strategy: call.strategy,
+    layers: source.weights.layers.map((weights, index) => ({
+      index,
+      inputSize: layerInputSize(dims, index),
+      stateOffset: index * layerState,
+      weights,
+      recurrentBias: source.weights.recurrentBias(index),
+    })),
+  };
+}
