@@ -22,6 +22,7 @@ override RESET_AFTER: bool = true;
 
 const GATES: u32 = 3u;
 const SAVED: u32 = 5u;
+const REVERSE = true;
 
 @group(0) @binding(1) var<storage, read> saved: array<f32>;          // rows × [D, 5, H]: r, z, n, e, h_prev
 @group(0) @binding(2) var<storage, read> d_out: array<f32>;          // rows × [D, H]: dL/d output
@@ -34,126 +35,68 @@ var<workgroup> dg_buf: array<f32, BT * GATES * H>;   // [BT][3H], recurrent-side
 var<workgroup> dh_buf: array<f32, BT * H>;           // [BT][H], dL/dh from later steps
 var<workgroup> direct: array<f32, BT * H>;           // [BT][H], dh reaching h_prev without W_hh
 
-@compute @workgroup_size(WG, 1, 1)
-fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let d = group.y;
-  let b0 = group.x * BT;
-  let tile = min(BT, params.batch - b0);
-  let w_base = d * H * GATES * H;
+fn load_unit(tile: Tile, i: u32) { dh_buf[i] = dh_state[tile.state + i]; }
 
-  for (var i = lid; i < tile * H; i += WG) {
-    dh_buf[i] = dh_state[state_base(d, b0) + i];
-  }
+fn store_unit(tile: Tile, i: u32, last: u32) { dh_state[tile.state + i] = dh_buf[i]; }
+
+fn run_step(tile: Tile, lid: u32, step: Step) {
+  // Phase A: z and n gradients (and r in PyTorch's form), per (row, unit j).
+  for (var item = lid; item < tile.rows * H; item += WG) { gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s); }
   workgroupBarrier();
 
-  for (var ls = params.step_count; ls > 0u; ls--) {
-    let s = params.step_begin + ls - 1u;
+  let d = tile.d;
+  let b0 = tile.b0;
+  let rows = tile.rows;
+  let s = step.s;
+  let w_base = d * H * GATES * H;
 
-    // Phase A: z and n gradients (and r in PyTorch's form), per (row, unit j).
-    for (var item = lid; item < tile * H; item += WG) {
+  if (!RESET_AFTER) {
+    // Cho's form: d(r ⊙ h) = W_hnᵀ · dn_pre needs every unit's dn_pre; then d_r.
+    for (var item = lid; item < rows * H; item += WG) {
       let row = item / H;
-      let j = item % H;
+      let k = item % H;
       let b = b0 + row;
-      if (s >= sequence_length(b)) {
-        let zero_at = unit_index(d, s, b, GATES, 0u, j);
-        for (var g = 0u; g < GATES; g++) {
-          d_gates[zero_at + g * H] = 0.0;
-          if (RESET_AFTER) { d_gates_h[zero_at + g * H] = 0.0; }
-          dg_buf[row * GATES * H + g * H + j] = 0.0;
-        }
-        continue;
+      if (s >= sequence_length(b)) { continue; }
+      var d_rh = 0.0;
+      for (var j = 0u; j < H; j++) {
+        d_rh = fma(w_hh_t[w_base + k * GATES * H + 2u * H + j], dg_buf[row * GATES * H + 2u * H + j], d_rh);
       }
       let t = time_of(d, b, s);
-      let at = unit_index(d, t, b, SAVED, 0u, j);
+      let at = unit_index(d, t, b, SAVED, 0u, k);
       let r = saved[at];
-      let z = saved[at + H];
-      let n = saved[at + 2u * H];
-      let e = saved[at + 3u * H];
-      let h_prev = saved[at + 4u * H];
-      let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
-      let dn_pre = dh * (1.0 - z) * (1.0 - n * n);
-      let dz = dh * (h_prev - n) * z * (1.0 - z);
-      direct[row * H + j] = dh * z;
-      let out_at = unit_index(d, t, b, GATES, 0u, j);
-      d_gates[out_at + H] = dz;
-      d_gates[out_at + 2u * H] = dn_pre;
-      dg_buf[row * GATES * H + H + j] = dz;
-      if (RESET_AFTER) {
-        let dr = dn_pre * e * r * (1.0 - r);
-        d_gates[out_at] = dr;
-        d_gates_h[out_at] = dr;
-        d_gates_h[out_at + H] = dz;
-        d_gates_h[out_at + 2u * H] = dn_pre * r;
-        dg_buf[row * GATES * H + j] = dr;
-        dg_buf[row * GATES * H + 2u * H + j] = dn_pre * r;
-      } else {
-        dg_buf[row * GATES * H + 2u * H + j] = dn_pre;
-      }
-    }
-    workgroupBarrier();
-
-    if (!RESET_AFTER) {
-      // Cho's form: d(r ⊙ h) = W_hnᵀ · dn_pre needs every unit's dn_pre; then d_r.
-      for (var item = lid; item < tile * H; item += WG) {
-        let row = item / H;
-        let k = item % H;
-        let b = b0 + row;
-        if (s >= sequence_length(b)) { continue; }
-        var d_rh = 0.0;
-        for (var j = 0u; j < H; j++) {
-          d_rh = fma(w_hh_t[w_base + k * GATES * H + 2u * H + j], dg_buf[row * GATES * H + 2u * H + j], d_rh);
-        }
-        let t = time_of(d, b, s);
-        let at = unit_index(d, t, b, SAVED, 0u, k);
-        let r = saved[at];
-        let dr = d_rh * saved[at + 4u * H] * r * (1.0 - r);
-        d_gates[unit_index(d, t, b, GATES, 0u, k)] = dr;
-        dg_buf[row * GATES * H + k] = dr;
-        direct[row * H + k] += d_rh * r;
-      }
-      workgroupBarrier();
-    }
-
-    // dh_carry = W_hhᵀ · (recurrent gate gradients) + direct; Cho's n block went through r ⊙ h.
-    // A work item is 4 units × BB rows: each weight load serves BB rows, each gradient load 4 units.
-    let rows_used = select(2u * H, GATES * H, RESET_AFTER);
-    let unit_groups = (H + 3u) / 4u;
-    let blocks = (tile + BB - 1u) / BB;
-    for (var item = lid; item < unit_groups * blocks; item += WG) {
-      let k0 = (item % unit_groups) * 4u;
-      let first = (item / unit_groups) * BB;
-      // Rows past the tile repeat row `first`; units past H repeat unit H − 1. Neither is stored.
-      let r1 = block_row(first, 1u, tile);
-      let r2 = block_row(first, 2u, tile);
-      let r3 = block_row(first, 3u, tile);
-      let w0 = w_base + min(k0, H - 1u) * GATES * H;
-      let w1 = w_base + min(k0 + 1u, H - 1u) * GATES * H;
-      let w2 = w_base + min(k0 + 2u, H - 1u) * GATES * H;
-      let w3 = w_base + min(k0 + 3u, H - 1u) * GATES * H;
-      var acc0 = vec4<f32>(0.0);
-      var acc1 = vec4<f32>(0.0);
-      var acc2 = vec4<f32>(0.0);
-      var acc3 = vec4<f32>(0.0);
-      for (var r = 0u; r < rows_used; r++) {
-        let w = vec4<f32>(w_hh_t[w0 + r], w_hh_t[w1 + r], w_hh_t[w2 + r], w_hh_t[w3 + r]);
-        acc0 = fma(vec4<f32>(dg_buf[first * GATES * H + r]), w, acc0);
-        if (BB > 1u) { acc1 = fma(vec4<f32>(dg_buf[r1 * GATES * H + r]), w, acc1); }
-        if (BB > 2u) {
-          acc2 = fma(vec4<f32>(dg_buf[r2 * GATES * H + r]), w, acc2);
-          acc3 = fma(vec4<f32>(dg_buf[r3 * GATES * H + r]), w, acc3);
-        }
-      }
-      store_dh(b0, first, k0, s, acc0);
-      if (BB > 1u && first + 1u < tile) { store_dh(b0, first + 1u, k0, s, acc1); }
-      if (BB > 2u && first + 2u < tile) { store_dh(b0, first + 2u, k0, s, acc2); }
-      if (BB > 3u && first + 3u < tile) { store_dh(b0, first + 3u, k0, s, acc3); }
+      let dr = d_rh * saved[at + 4u * H] * r * (1.0 - r);
+      d_gates[unit_index(d, t, b, GATES, 0u, k)] = dr;
+      dg_buf[row * GATES * H + k] = dr;
+      direct[row * H + k] += d_rh * r;
     }
     workgroupBarrier();
   }
 
-  for (var i = lid; i < tile * H; i += WG) {
-    dh_state[state_base(d, b0) + i] = dh_buf[i];
+  // dh_carry = W_hhᵀ · (recurrent gate gradients) + direct; Cho's n block went through r ⊙ h.
+  // A work item is 4 units × BB rows: each weight load serves BB rows, each gradient load 4 units.
+  let rows_used = select(2u * H, GATES * H, RESET_AFTER);
+  let unit_groups = (H + 3u) / 4u;
+  for (var item = lid; item < unit_groups * ((rows + BB - 1u) / BB); item += WG) {
+    let k0 = (item % unit_groups) * 4u;
+    let first = (item / unit_groups) * BB;
+    // Units past H repeat unit H − 1 (never stored).
+    let w = w_base + min(vec4<u32>(k0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(H - 1u)) * GATES * H;
+    let g = block_rows(first, 0u, rows) * GATES * H;
+    var acc = array<vec4<f32>, 4>();
+    for (var r = 0u; r < rows_used; r++) {
+      let wr = vec4<f32>(w_hh_t[w.x + r], w_hh_t[w.y + r], w_hh_t[w.z + r], w_hh_t[w.w + r]);
+      acc[0] = fma(vec4<f32>(dg_buf[g.x + r]), wr, acc[0]);
+      if (BB > 1u) { acc[1] = fma(vec4<f32>(dg_buf[g.y + r]), wr, acc[1]); }
+      if (BB > 2u) {
+        acc[2] = fma(vec4<f32>(dg_buf[g.z + r]), wr, acc[2]);
+        acc[3] = fma(vec4<f32>(dg_buf[g.w + r]), wr, acc[3]);
+      }
+    }
+    for (var r = 0u; r < BB; r++) {
+      if (first + r < rows) { store_dh(b0, first + r, k0, s, acc[r]); }
+    }
   }
+  workgroupBarrier();
 }
 
 // dh_carry of tile row `row`, units k0..k0+3 (those below H): the product plus the direct
@@ -163,5 +106,45 @@ fn store_dh(b0: u32, row: u32, k0: u32, s: u32, acc: vec4<f32>) {
   for (var u = 0u; u < 4u; u++) {
     let k = k0 + u;
     if (k < H) { dh_buf[row * H + k] = acc[u] + direct[row * H + k]; }
+  }
+}
+
+// Phase A for tile row `row` (sequence b), unit j: gate gradients to memory and workgroup
+// memory, and the part of dh_carry that bypasses W_hh.
+fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32) {
+  if (s >= sequence_length(b)) {
+    let zero_at = unit_index(d, s, b, GATES, 0u, j);
+    for (var g = 0u; g < GATES; g++) {
+      d_gates[zero_at + g * H] = 0.0;
+      if (RESET_AFTER) { d_gates_h[zero_at + g * H] = 0.0; }
+      dg_buf[row * GATES * H + g * H + j] = 0.0;
+    }
+    return;
+  }
+  let t = time_of(d, b, s);
+  let at = unit_index(d, t, b, SAVED, 0u, j);
+  let r = saved[at];
+  let z = saved[at + H];
+  let n = saved[at + 2u * H];
+  let e = saved[at + 3u * H];
+  let h_prev = saved[at + 4u * H];
+  let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
+  let dn_pre = dh * (1.0 - z) * (1.0 - n * n);
+  let dz = dh * (h_prev - n) * z * (1.0 - z);
+  direct[row * H + j] = dh * z;
+  let out_at = unit_index(d, t, b, GATES, 0u, j);
+  d_gates[out_at + H] = dz;
+  d_gates[out_at + 2u * H] = dn_pre;
+  dg_buf[row * GATES * H + H + j] = dz;
+  if (RESET_AFTER) {
+    let dr = dn_pre * e * r * (1.0 - r);
+    d_gates[out_at] = dr;
+    d_gates_h[out_at] = dr;
+    d_gates_h[out_at + H] = dz;
+    d_gates_h[out_at + 2u * H] = dn_pre * r;
+    dg_buf[row * GATES * H + j] = dr;
+    dg_buf[row * GATES * H + 2u * H + j] = dn_pre * r;
+  } else {
+    dg_buf[row * GATES * H + 2u * H + j] = dn_pre;
   }
 }

@@ -21,6 +21,7 @@ override AUX_SIZE: u32 = 1; // 2·BT·H for Cho's form (r ⊙ h and z), else 1
 
 const GATES: u32 = 3u;
 const SAVED: u32 = 5u;
+const REVERSE = false;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 3H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 3H] (W_hh transposed)
@@ -32,164 +33,124 @@ const SAVED: u32 = 5u;
 var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 var<workgroup> aux: array<f32, AUX_SIZE>;        // Cho's form: [BT][H] of r ⊙ h, then [BT][H] of z
 
-// Steps past a sequence's end: output zero, and zero activations so backward's GEMMs add nothing.
-fn write_inactive(d: u32, s: u32, b: u32, j: u32) {
-  out[unit_index(d, s, b, 1u, 0u, j)] = 0.0;
-  if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(d, s, b, SAVED, slot, j)] = 0.0; } }
-}
+fn load_unit(tile: Tile, i: u32) { h_buf[i] = h_state[tile.state + i]; }
 
-@compute @workgroup_size(WG, 1, 1)
-fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let d = group.y;
-  let b0 = group.x * BT;
-  let tile = min(BT, params.batch - b0);
+fn store_unit(tile: Tile, i: u32, last: u32) { h_state[tile.state + i] = h_buf[last + i]; }
 
-  for (var i = lid; i < tile * H; i += WG) {
-    h_buf[i] = h_state[state_base(d, b0) + i];
+fn run_step(tile: Tile, lid: u32, step: Step) {
+  let w_base = tile.d * H * GATES * H;
+  let bias_base = tile.d * GATES * H;
+  let items = (tile.rows + BB - 1u) / BB * H;
+  for (var item = lid; item < items; item += WG) {
+    let j = item % H;
+    let first = (item / H) * BB;
+    let rows = block_rows(first, 0u, tile.rows) * H + step.prev;
+    // Recurrent products of r, z (and n in PyTorch's form) for up to four sequences.
+    var acc = array<vec4<f32>, 4>();
+    for (var k = 0u; k < H; k++) {
+      let w_at = w_base + k * GATES * H + j;
+      let w_n = select(0.0, w_hh_t[w_at + 2u * H], RESET_AFTER);
+      let w = vec4<f32>(w_hh_t[w_at], w_hh_t[w_at + H], w_n, 0.0);
+      acc[0] = fma(vec4<f32>(h_buf[rows.x + k]), w, acc[0]);
+      if (BB > 1u) { acc[1] = fma(vec4<f32>(h_buf[rows.y + k]), w, acc[1]); }
+      if (BB > 2u) {
+        acc[2] = fma(vec4<f32>(h_buf[rows.z + k]), w, acc[2]);
+        acc[3] = fma(vec4<f32>(h_buf[rows.w + k]), w, acc[3]);
+      }
+    }
+    let bias = vec4<f32>(b_hh[bias_base + j], b_hh[bias_base + H + j], b_hh[bias_base + 2u * H + j], 0.0);
+    for (var r = 0u; r < BB; r++) {
+      if (first + r >= tile.rows) { break; }
+      if (RESET_AFTER) { finish_after(tile, first + r, j, step, acc[r] + bias); } else { gates_before(tile, first + r, j, step, acc[r] + bias); }
+    }
   }
-  workgroupBarrier();
 
-  let blocks = (tile + BB - 1u) / BB;
-  let w_base = d * H * GATES * H;
-  let bias_base = d * GATES * H;
-
-  for (var ls = 0u; ls < params.step_count; ls++) {
-    let s = params.step_begin + ls;
-    let prev_half = (ls & 1u) * BT * H;
-    let next_half = ((ls + 1u) & 1u) * BT * H;
-
-    for (var item = lid; item < blocks * H; item += WG) {
+  if (!RESET_AFTER) {
+    workgroupBarrier();
+    // Second product: W_hn · (r ⊙ h), four sequences per vec4.
+    for (var item = lid; item < items; item += WG) {
       let j = item % H;
       let first = (item / H) * BB;
-      let r1 = block_row(first, 1u, tile);
-      let r2 = block_row(first, 2u, tile);
-      let r3 = block_row(first, 3u, tile);
-
-      // Recurrent products of r, z (and n in PyTorch's form) for up to four sequences.
-      var acc0 = vec4<f32>(0.0);
-      var acc1 = vec4<f32>(0.0);
-      var acc2 = vec4<f32>(0.0);
-      var acc3 = vec4<f32>(0.0);
+      let rows = block_rows(first, 0u, tile.rows) * H;
+      var acc = vec4<f32>(0.0);
       for (var k = 0u; k < H; k++) {
-        let w_at = w_base + k * GATES * H + j;
-        let w_n = select(0.0, w_hh_t[w_at + 2u * H], RESET_AFTER);
-        let w = vec4<f32>(w_hh_t[w_at], w_hh_t[w_at + H], w_n, 0.0);
-        acc0 = fma(vec4<f32>(h_buf[prev_half + first * H + k]), w, acc0);
-        if (BB > 1u) { acc1 = fma(vec4<f32>(h_buf[prev_half + r1 * H + k]), w, acc1); }
-        if (BB > 2u) {
-          acc2 = fma(vec4<f32>(h_buf[prev_half + r2 * H + k]), w, acc2);
-          acc3 = fma(vec4<f32>(h_buf[prev_half + r3 * H + k]), w, acc3);
-        }
+        let rh = vec4<f32>(aux[rows.x + k], aux[rows.y + k], aux[rows.z + k], aux[rows.w + k]);
+        acc = fma(rh, vec4<f32>(w_hh_t[w_base + k * GATES * H + 2u * H + j]), acc);
       }
-      let bias = vec4<f32>(b_hh[bias_base + j], b_hh[bias_base + H + j], b_hh[bias_base + 2u * H + j], 0.0);
-      if (RESET_AFTER) {
-        finish_after(d, b0, first, j, s, prev_half, next_half, acc0 + bias);
-        if (BB > 1u && first + 1u < tile) { finish_after(d, b0, first + 1u, j, s, prev_half, next_half, acc1 + bias); }
-        if (BB > 2u && first + 2u < tile) { finish_after(d, b0, first + 2u, j, s, prev_half, next_half, acc2 + bias); }
-        if (BB > 3u && first + 3u < tile) { finish_after(d, b0, first + 3u, j, s, prev_half, next_half, acc3 + bias); }
-      } else {
-        gates_before(d, b0, first, j, s, prev_half, acc0 + bias);
-        if (BB > 1u && first + 1u < tile) { gates_before(d, b0, first + 1u, j, s, prev_half, acc1 + bias); }
-        if (BB > 2u && first + 2u < tile) { gates_before(d, b0, first + 2u, j, s, prev_half, acc2 + bias); }
-        if (BB > 3u && first + 3u < tile) { gates_before(d, b0, first + 3u, j, s, prev_half, acc3 + bias); }
+      acc += vec4<f32>(b_hh[bias_base + 2u * H + j]);
+      for (var r = 0u; r < BB; r++) {
+        if (first + r < tile.rows) { finish_before(tile, first + r, j, step, acc[r]); }
       }
     }
-
-    if (!RESET_AFTER) {
-      workgroupBarrier();
-      // Second product: W_hn · (r ⊙ h), four sequences per vec4.
-      for (var item = lid; item < blocks * H; item += WG) {
-        let j = item % H;
-        let first = (item / H) * BB;
-        let r1 = block_row(first, 1u, tile);
-        let r2 = block_row(first, 2u, tile);
-        let r3 = block_row(first, 3u, tile);
-        var acc = vec4<f32>(0.0);
-        for (var k = 0u; k < H; k++) {
-          let w = w_hh_t[w_base + k * GATES * H + 2u * H + j];
-          let rh = vec4<f32>(aux[first * H + k], aux[r1 * H + k], aux[r2 * H + k], aux[r3 * H + k]);
-          acc = fma(rh, vec4<f32>(w), acc);
-        }
-        acc += vec4<f32>(b_hh[bias_base + 2u * H + j]);
-        finish_before(d, b0, first, j, s, prev_half, next_half, acc.x);
-        if (BB > 1u && first + 1u < tile) { finish_before(d, b0, first + 1u, j, s, prev_half, next_half, acc.y); }
-        if (BB > 2u && first + 2u < tile) { finish_before(d, b0, first + 2u, j, s, prev_half, next_half, acc.z); }
-        if (BB > 3u && first + 3u < tile) { finish_before(d, b0, first + 3u, j, s, prev_half, next_half, acc.w); }
-      }
-    }
-    workgroupBarrier();
   }
-
-  let last = (params.step_count & 1u) * BT * H;
-  for (var i = lid; i < tile * H; i += WG) {
-    h_state[state_base(d, b0) + i] = h_buf[last + i];
-  }
+  workgroupBarrier();
 }
 
 // PyTorch's form: all three gates are known; updates h', out and saved.
-fn finish_after(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent: vec4<f32>) {
-  let b = b0 + row;
-  let h_prev = h_buf[prev_half + row * H + j];
-  if (s >= sequence_length(b)) {
-    inactive(d, b, row, j, s, next_half, h_prev);
-    return;
-  }
-  let p = unit_index(d, time_of(d, b, s), b, GATES, 0u, j);
+fn finish_after(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
+  let b = tile.b0 + row;
+  if (step.s >= sequence_length(b)) { carry(tile, row, j, step); return; }
+  let d = tile.d;
+  let t = time_of(d, b, step.s);
+  let p = unit_index(d, t, b, GATES, 0u, j);
   let r = sigmoid(pre[p] + recurrent.x);
   let z = sigmoid(pre[p + H] + recurrent.y);
   let n = tanh_clamped(pre[p + 2u * H] + r * recurrent.z);
   if (SAVE) {
-    let at = saved_index(d, time_of(d, b, s), b, 0u, j);
+    let at = unit_index(d, t, b, SAVED, 0u, j);
     saved[at] = r;
     saved[at + 3u * H] = recurrent.z;   // W_hn h + b_hn
   }
-  emit(d, b, row, j, s, next_half, z, n, h_prev);
+  emit(tile, row, j, step, z, n);
 }
 
 // Cho's form, first half: r ⊙ h and z for unit j go to workgroup memory.
-fn gates_before(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, recurrent: vec4<f32>) {
-  let b = b0 + row;
-  if (s >= sequence_length(b)) { return; }
-  let p = unit_index(d, time_of(d, b, s), b, GATES, 0u, j);
+fn gates_before(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
+  let b = tile.b0 + row;
+  if (step.s >= sequence_length(b)) { return; }
+  let t = time_of(tile.d, b, step.s);
+  let p = unit_index(tile.d, t, b, GATES, 0u, j);
   let r = sigmoid(pre[p] + recurrent.x);
-  let rh = r * h_buf[prev_half + row * H + j];
+  let rh = r * h_buf[step.prev + row * H + j];
   aux[row * H + j] = rh;
   aux[BT * H + row * H + j] = sigmoid(pre[p + H] + recurrent.y);
   if (SAVE) {
-    let at = saved_index(d, time_of(d, b, s), b, 0u, j);
+    let at = unit_index(tile.d, t, b, SAVED, 0u, j);
     saved[at] = r;
     saved[at + 3u * H] = rh;
   }
 }
 
 // Cho's form, second half: n from W_hn (r ⊙ h) + b_hn; updates h', out and saved.
-fn finish_before(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent_n: f32) {
-  let b = b0 + row;
-  let h_prev = h_buf[prev_half + row * H + j];
-  if (s >= sequence_length(b)) {
-    inactive(d, b, row, j, s, next_half, h_prev);
-    return;
-  }
+fn finish_before(tile: Tile, row: u32, j: u32, step: Step, recurrent_n: f32) {
+  let b = tile.b0 + row;
+  if (step.s >= sequence_length(b)) { carry(tile, row, j, step); return; }
   let z = aux[BT * H + row * H + j];
-  let n = tanh_clamped(pre[unit_index(d, time_of(d, b, s), b, GATES, 0u, j) + 2u * H] + recurrent_n);
-  emit(d, b, row, j, s, next_half, z, n, h_prev);
-}
-
-fn inactive(d: u32, b: u32, row: u32, j: u32, s: u32, next_half: u32, h_prev: f32) {
-  h_buf[next_half + row * H + j] = h_prev;
-  write_inactive(d, s, b, j);
+  let n = tanh_clamped(pre[unit_index(tile.d, time_of(tile.d, b, step.s), b, GATES, 0u, j) + 2u * H] + recurrent_n);
+  emit(tile, row, j, step, z, n);
 }
 
 // h' = (1 − z) ⊙ n + z ⊙ h_prev, to workgroup memory, out and (z, n, h_prev) saved.
-fn emit(d: u32, b: u32, row: u32, j: u32, s: u32, next_half: u32, z: f32, n: f32, h_prev: f32) {
-  let t = time_of(d, b, s);
+fn emit(tile: Tile, row: u32, j: u32, step: Step, z: f32, n: f32) {
+  let b = tile.b0 + row;
+  let t = time_of(tile.d, b, step.s);
+  let h_prev = h_buf[step.prev + row * H + j];
   let h = (1.0 - z) * n + z * h_prev;
-  h_buf[next_half + row * H + j] = h;
-  out[unit_index(d, t, b, 1u, 0u, j)] = h;
+  h_buf[step.next + row * H + j] = h;
+  out[unit_index(tile.d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
-    let at = unit_index(d, t, b, SAVED, 0u, j);
+    let at = unit_index(tile.d, t, b, SAVED, 0u, j);
     saved[at + H] = z;
     saved[at + 2u * H] = n;
     saved[at + 4u * H] = h_prev;
   }
+}
+
+// Steps past a sequence's end carry h over and write zero output and activations, so
+// backward's GEMMs add nothing.
+fn carry(tile: Tile, row: u32, j: u32, step: Step) {
+  let b = tile.b0 + row;
+  h_buf[step.next + row * H + j] = h_buf[step.prev + row * H + j];
+  out[unit_index(tile.d, step.s, b, 1u, 0u, j)] = 0.0;
+  if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(tile.d, step.s, b, SAVED, slot, j)] = 0.0; } }
 }

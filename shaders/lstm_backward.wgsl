@@ -19,6 +19,7 @@ override PEEPHOLE: bool = false;
 
 const GATES: u32 = 4u;
 const SAVED: u32 = 7u;
+const REVERSE = true;
 
 @group(0) @binding(1) var<storage, read> saved: array<f32>;          // rows × [D, 7, H]: i, f, g, o, c_t, c_prev, h_prev
 @group(0) @binding(2) var<storage, read> d_out: array<f32>;          // rows × [D, H]: dL/d output
@@ -33,67 +34,48 @@ var<workgroup> dg_buf: array<f32, BT * GATES * H>;   // [BT][4H], this step's d_
 var<workgroup> dh_buf: array<f32, BT * H>;           // [BT][H], dL/dh from later steps
 var<workgroup> dc_buf: array<f32, BT * H>;           // [BT][H]
 
-@compute @workgroup_size(WG, 1, 1)
-fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let d = group.y;
-  let b0 = group.x * BT;
-  let tile = min(BT, params.batch - b0);
-  for (var i = lid; i < tile * H; i += WG) {
-    dh_buf[i] = dh_state[state_base(d, b0) + i];
-    dc_buf[i] = dc_state[state_base(d, b0) + i];
+fn load_unit(tile: Tile, i: u32) {
+  dh_buf[i] = dh_state[tile.state + i];
+  dc_buf[i] = dc_state[tile.state + i];
+}
+
+fn store_unit(tile: Tile, i: u32, last: u32) {
+  dh_state[tile.state + i] = dh_buf[i];
+  dc_state[tile.state + i] = dc_buf[i];
+}
+
+fn run_step(tile: Tile, lid: u32, step: Step) {
+  // Phase A: gate gradients, elementwise per (row, unit j).
+  for (var item = lid; item < tile.rows * H; item += WG) {
+    gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s);
   }
   workgroupBarrier();
 
-  let w_base = d * H * GATES * H;
-  for (var ls = params.step_count; ls > 0u; ls--) {
-    let s = params.step_begin + ls - 1u;
-    // Phase A: gate gradients, elementwise per (row, unit j).
-    for (var item = lid; item < tile * H; item += WG) {
-      gate_gradients(d, b0 + item / H, item / H, item % H, s);
-    }
-    workgroupBarrier();
-
-    // Phase B: dh_carry = W_hhᵀ · d_gates. A work item is 4 units × BB rows: each weight
-    // load (4 contiguous rows of W_hhᵀ-stored) serves BB rows, each d_gates load 4 units.
-    let unit_groups = (H + 3u) / 4u;
-    let blocks = (tile + BB - 1u) / BB;
-    for (var item = lid; item < unit_groups * blocks; item += WG) {
-      let k0 = (item % unit_groups) * 4u;
-      let first = (item / unit_groups) * BB;
-      // Units past H repeat unit H − 1 (never stored).
-      let w0 = w_base + min(k0, H - 1u) * GATES * H;
-      let w1 = w_base + min(k0 + 1u, H - 1u) * GATES * H;
-      let w2 = w_base + min(k0 + 2u, H - 1u) * GATES * H;
-      let w3 = w_base + min(k0 + 3u, H - 1u) * GATES * H;
-      let g0 = first * GATES * H;
-      let g1 = block_row(first, 1u, tile) * GATES * H;
-      let g2 = block_row(first, 2u, tile) * GATES * H;
-      let g3 = block_row(first, 3u, tile) * GATES * H;
-      var acc0 = vec4<f32>(0.0);
-      var acc1 = vec4<f32>(0.0);
-      var acc2 = vec4<f32>(0.0);
-      var acc3 = vec4<f32>(0.0);
-      for (var r = 0u; r < GATES * H; r++) {
-        let w = vec4<f32>(w_hh_t[w0 + r], w_hh_t[w1 + r], w_hh_t[w2 + r], w_hh_t[w3 + r]);
-        acc0 = fma(vec4<f32>(dg_buf[g0 + r]), w, acc0);
-        if (BB > 1u) { acc1 = fma(vec4<f32>(dg_buf[g1 + r]), w, acc1); }
-        if (BB > 2u) {
-          acc2 = fma(vec4<f32>(dg_buf[g2 + r]), w, acc2);
-          acc3 = fma(vec4<f32>(dg_buf[g3 + r]), w, acc3);
-        }
+  // Phase B: dh_carry = W_hhᵀ · d_gates. A work item is 4 units × BB rows: each weight
+  // load (4 contiguous rows of W_hhᵀ-stored) serves BB rows, each d_gates load 4 units.
+  let w_base = tile.d * H * GATES * H;
+  let unit_groups = (H + 3u) / 4u;
+  for (var item = lid; item < unit_groups * ((tile.rows + BB - 1u) / BB); item += WG) {
+    let k0 = (item % unit_groups) * 4u;
+    let first = (item / unit_groups) * BB;
+    // Units past H repeat unit H − 1 (never stored).
+    let w = w_base + min(vec4<u32>(k0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(H - 1u)) * GATES * H;
+    let g = block_rows(first, 0u, tile.rows) * GATES * H;
+    var acc = array<vec4<f32>, 4>();
+    for (var r = 0u; r < GATES * H; r++) {
+      let wr = vec4<f32>(w_hh_t[w.x + r], w_hh_t[w.y + r], w_hh_t[w.z + r], w_hh_t[w.w + r]);
+      acc[0] = fma(vec4<f32>(dg_buf[g.x + r]), wr, acc[0]);
+      if (BB > 1u) { acc[1] = fma(vec4<f32>(dg_buf[g.y + r]), wr, acc[1]); }
+      if (BB > 2u) {
+        acc[2] = fma(vec4<f32>(dg_buf[g.z + r]), wr, acc[2]);
+        acc[3] = fma(vec4<f32>(dg_buf[g.w + r]), wr, acc[3]);
       }
-      store_dh(b0, first, k0, s, acc0);
-      if (BB > 1u && first + 1u < tile) { store_dh(b0, first + 1u, k0, s, acc1); }
-      if (BB > 2u && first + 2u < tile) { store_dh(b0, first + 2u, k0, s, acc2); }
-      if (BB > 3u && first + 3u < tile) { store_dh(b0, first + 3u, k0, s, acc3); }
     }
-    workgroupBarrier();
+    for (var r = 0u; r < BB; r++) {
+      if (first + r < tile.rows) { store_dh(tile.b0, first + r, k0, step.s, acc[r]); }
+    }
   }
-
-  for (var i = lid; i < tile * H; i += WG) {
-    dh_state[state_base(d, b0) + i] = dh_buf[i];
-    dc_state[state_base(d, b0) + i] = dc_buf[i];
-  }
+  workgroupBarrier();
 }
 
 // Phase A for tile row `row` (sequence b), unit j: d_gates to memory and workgroup memory,

@@ -17,6 +17,7 @@ override PEEPHOLE: bool = false;
 
 const GATES: u32 = 4u;
 const SAVED: u32 = 7u;
+const REVERSE = false;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 4H]: X · W_ihᵀ + b_ih
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 4H] (W_hh transposed)
@@ -30,91 +31,58 @@ const SAVED: u32 = 7u;
 var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 var<workgroup> c_buf: array<f32, BT * H>;        // [BT][H]
 
-@compute @workgroup_size(WG, 1, 1)
-fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let d = group.y;
-  let b0 = group.x * BT;
-  let tile = min(BT, params.batch - b0);
-  for (var i = lid; i < tile * H; i += WG) {
-    h_buf[i] = h_state[state_base(d, b0) + i];
-    c_buf[i] = c_state[state_base(d, b0) + i];
-  }
-  workgroupBarrier();
-
-  let blocks = (tile + BB - 1u) / BB;
-  let w_base = d * H * GATES * H;
-  for (var ls = 0u; ls < params.step_count; ls++) {
-    let s = params.step_begin + ls;
-    let prev_half = (ls & 1u) * BT * H;
-    let next_half = ((ls + 1u) & 1u) * BT * H;
-    for (var item = lid; item < blocks * H; item += WG) {
-      let j = item % H;
-      let first = (item / H) * BB;
-      let r1 = block_row(first, 1u, tile);
-      let r2 = block_row(first, 2u, tile);
-      let r3 = block_row(first, 3u, tile);
-      let r4 = block_row(first, 4u, tile);
-      let r5 = block_row(first, 5u, tile);
-      let r6 = block_row(first, 6u, tile);
-      let r7 = block_row(first, 7u, tile);
-      var acc0 = vec4<f32>(0.0);
-      var acc1 = vec4<f32>(0.0);
-      var acc2 = vec4<f32>(0.0);
-      var acc3 = vec4<f32>(0.0);
-      var acc4 = vec4<f32>(0.0);
-      var acc5 = vec4<f32>(0.0);
-      var acc6 = vec4<f32>(0.0);
-      var acc7 = vec4<f32>(0.0);
-      for (var k = 0u; k < H; k++) {
-        let w_at = w_base + k * GATES * H + j;
-        let w = vec4<f32>(w_hh_t[w_at], w_hh_t[w_at + H], w_hh_t[w_at + 2u * H], w_hh_t[w_at + 3u * H]);
-        acc0 = fma(vec4<f32>(h_buf[prev_half + first * H + k]), w, acc0);
-        if (BB > 1u) { acc1 = fma(vec4<f32>(h_buf[prev_half + r1 * H + k]), w, acc1); }
-        if (BB > 2u) {
-          acc2 = fma(vec4<f32>(h_buf[prev_half + r2 * H + k]), w, acc2);
-          acc3 = fma(vec4<f32>(h_buf[prev_half + r3 * H + k]), w, acc3);
-        }
-        if (BB > 4u) {
-          acc4 = fma(vec4<f32>(h_buf[prev_half + r4 * H + k]), w, acc4);
-          acc5 = fma(vec4<f32>(h_buf[prev_half + r5 * H + k]), w, acc5);
-          acc6 = fma(vec4<f32>(h_buf[prev_half + r6 * H + k]), w, acc6);
-          acc7 = fma(vec4<f32>(h_buf[prev_half + r7 * H + k]), w, acc7);
-        }
-      }
-      let b_at = d * GATES * H + j;
-      let bias = vec4<f32>(b_hh[b_at], b_hh[b_at + H], b_hh[b_at + 2u * H], b_hh[b_at + 3u * H]);
-      finish(d, b0, first, j, s, prev_half, next_half, acc0 + bias);
-      if (BB > 1u && first + 1u < tile) { finish(d, b0, first + 1u, j, s, prev_half, next_half, acc1 + bias); }
-      if (BB > 2u && first + 2u < tile) { finish(d, b0, first + 2u, j, s, prev_half, next_half, acc2 + bias); }
-      if (BB > 3u && first + 3u < tile) { finish(d, b0, first + 3u, j, s, prev_half, next_half, acc3 + bias); }
-      if (BB > 4u && first + 4u < tile) { finish(d, b0, first + 4u, j, s, prev_half, next_half, acc4 + bias); }
-      if (BB > 5u && first + 5u < tile) { finish(d, b0, first + 5u, j, s, prev_half, next_half, acc5 + bias); }
-      if (BB > 6u && first + 6u < tile) { finish(d, b0, first + 6u, j, s, prev_half, next_half, acc6 + bias); }
-      if (BB > 7u && first + 7u < tile) { finish(d, b0, first + 7u, j, s, prev_half, next_half, acc7 + bias); }
-    }
-    workgroupBarrier();
-  }
-
-  let last = (params.step_count & 1u) * BT * H;
-  for (var i = lid; i < tile * H; i += WG) {
-    h_state[state_base(d, b0) + i] = h_buf[last + i];
-    c_state[state_base(d, b0) + i] = c_buf[i];
-  }
+fn load_unit(tile: Tile, i: u32) {
+  h_buf[i] = h_state[tile.state + i];
+  c_buf[i] = c_state[tile.state + i];
 }
 
-// Gate math for tile row `row`, unit j, processing step s: updates c, writes h', out and
-// (when SAVE) the activations backward needs.
-fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent: vec4<f32>) {
-  let b = b0 + row;
-  let h_prev = h_buf[prev_half + row * H + j];
-  let c_prev = c_buf[row * H + j];
-  if (s >= sequence_length(b)) {
-    h_buf[next_half + row * H + j] = h_prev;
-    out[unit_index(d, s, b, 1u, 0u, j)] = 0.0;
-    if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(d, s, b, SAVED, slot, j)] = 0.0; } }
-    return;
+fn store_unit(tile: Tile, i: u32, last: u32) {
+  h_state[tile.state + i] = h_buf[last + i];
+  c_state[tile.state + i] = c_buf[i];
+}
+
+fn run_step(tile: Tile, lid: u32, step: Step) {
+  let w_base = tile.d * H * GATES * H;
+  for (var item = lid; item < (tile.rows + BB - 1u) / BB * H; item += WG) {
+    let j = item % H;
+    let first = (item / H) * BB;
+    let lo = block_rows(first, 0u, tile.rows) * H + step.prev;
+    let hi = block_rows(first, 4u, tile.rows) * H + step.prev;
+    var acc = array<vec4<f32>, 8>();
+    for (var k = 0u; k < H; k++) {
+      let w_at = w_base + k * GATES * H + j;
+      let w = vec4<f32>(w_hh_t[w_at], w_hh_t[w_at + H], w_hh_t[w_at + 2u * H], w_hh_t[w_at + 3u * H]);
+      acc[0] = fma(vec4<f32>(h_buf[lo.x + k]), w, acc[0]);
+      if (BB > 1u) { acc[1] = fma(vec4<f32>(h_buf[lo.y + k]), w, acc[1]); }
+      if (BB > 2u) {
+        acc[2] = fma(vec4<f32>(h_buf[lo.z + k]), w, acc[2]);
+        acc[3] = fma(vec4<f32>(h_buf[lo.w + k]), w, acc[3]);
+      }
+      if (BB > 4u) {
+        acc[4] = fma(vec4<f32>(h_buf[hi.x + k]), w, acc[4]);
+        acc[5] = fma(vec4<f32>(h_buf[hi.y + k]), w, acc[5]);
+        acc[6] = fma(vec4<f32>(h_buf[hi.z + k]), w, acc[6]);
+        acc[7] = fma(vec4<f32>(h_buf[hi.w + k]), w, acc[7]);
+      }
+    }
+    let b_at = tile.d * GATES * H + j;
+    let bias = vec4<f32>(b_hh[b_at], b_hh[b_at + H], b_hh[b_at + 2u * H], b_hh[b_at + 3u * H]);
+    for (var r = 0u; r < BB; r++) {
+      if (first + r < tile.rows) { finish(tile, first + r, j, step, acc[r] + bias); }
+    }
   }
-  let t = time_of(d, b, s);
+  workgroupBarrier();
+}
+
+// Gate math for tile row `row`, unit j, at this step: updates c, writes h', out and (when
+// SAVE) the activations backward needs. The cell state of a finished sequence stays as it is.
+fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
+  let b = tile.b0 + row;
+  if (step.s >= sequence_length(b)) { carry(tile, row, j, step); return; }
+  let d = tile.d;
+  let t = time_of(d, b, step.s);
+  let h_prev = h_buf[step.prev + row * H + j];
+  let c_prev = c_buf[row * H + j];
   let p = unit_index(d, t, b, GATES, 0u, j);
   var a = recurrent + vec4<f32>(pre[p], pre[p + H], pre[p + 2u * H], pre[p + 3u * H]);
   var p_o = 0.0;
@@ -129,7 +97,7 @@ fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: 
   let o = sigmoid(a.w + p_o * c);
   let h = o * tanh_clamped(c);
   c_buf[row * H + j] = c;
-  h_buf[next_half + row * H + j] = h;
+  h_buf[step.next + row * H + j] = h;
   out[unit_index(d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
     let at = unit_index(d, t, b, SAVED, 0u, j);
@@ -141,4 +109,13 @@ fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: 
     saved[at + 5u * H] = c_prev;
     saved[at + 6u * H] = h_prev;
   }
+}
+
+// Steps past a sequence's end carry h over and write zero output and activations, so
+// backward's GEMMs add nothing.
+fn carry(tile: Tile, row: u32, j: u32, step: Step) {
+  let b = tile.b0 + row;
+  h_buf[step.next + row * H + j] = h_buf[step.prev + row * H + j];
+  out[unit_index(tile.d, step.s, b, 1u, 0u, j)] = 0.0;
+  if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(tile.d, step.s, b, SAVED, slot, j)] = 0.0; } }
 }

@@ -2,9 +2,15 @@
 // file to each (src/kernels/recurrent_common.ts), so what follows is declared once.
 //
 // Every recurrent kernel is dispatched as (ceil(B / BT), D, 1): workgroup (x, d) owns
-// sequences [x·BT, x·BT + BT) of direction d for one chunk of processing steps. Direction 1
-// runs in reverse: processing step s of sequence b is time len_b − 1 − s. Each kernel
-// declares GATES (gate blocks per unit) and SAVED (activations per unit kept for backward).
+// sequences [x·BT, x·BT + BT) of direction d for one chunk of processing steps, and `main`
+// below is every kernel's entry point: it loads the tile's state into workgroup memory,
+// runs the chunk's steps (forward in order, backward in reverse) and stores the state.
+// Direction 1 runs in reverse: processing step s of sequence b is time len_b − 1 − s.
+//
+// Each kernel declares GATES (gate blocks per unit), SAVED (activations per unit kept for
+// backward) and REVERSE (backward kernels), and defines load_unit(tile, i) and
+// store_unit(tile, i, last) (one element of the carried state into and out of workgroup
+// memory; `last` is the half a double-buffered state ends in) and run_step(tile, lid, step).
 
 override H: u32;            // hidden size
 override BT: u32;           // sequences per workgroup
@@ -56,12 +62,42 @@ fn unit_index(d: u32, t: u32, b: u32, width: u32, slot: u32, j: u32) -> u32 {
   return ((row_of(t, b) * params.directions + d) * width + slot) * H + j;
 }
 
-// Element offset of workgroup (b0, d)'s [BT, H] block of the [L·D, B, H] state buffers.
-fn state_base(d: u32, b0: u32) -> u32 {
-  return params.state_offset + (d * params.batch + b0) * H;
+// The rows first + offset … first + offset + 3 of a work item's block; rows past the tile
+// repeat `first` (computed, never stored).
+fn block_rows(first: u32, offset: u32, rows: u32) -> vec4<u32> {
+  let r = vec4<u32>(first + offset) + vec4<u32>(0u, 1u, 2u, 3u);
+  return select(vec4<u32>(first), r, r < vec4<u32>(rows));
 }
 
-// Row `first + i` of a work item's block, or `first` past the tile (computed, never stored).
-fn block_row(first: u32, i: u32, tile: u32) -> u32 {
-  return select(first, first + i, first + i < tile);
+// The batch tile a workgroup owns: direction, first sequence, sequences in the tile, and
+// the offset of its [rows, H] block in the state buffers.
+struct Tile {
+  d: u32,
+  b0: u32,
+  rows: u32,
+  state: u32,
+}
+
+// One step of the chunk: processing step s, its index n in the chunk, and the offsets of
+// the previous and next halves of a double-buffered [2][BT][H] state (by parity of n).
+struct Step {
+  s: u32,
+  n: u32,
+  prev: u32,
+  next: u32,
+}
+
+@compute @workgroup_size(WG, 1, 1)
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b0 = group.x * BT;
+  let tile = Tile(group.y, b0, min(BT, params.batch - b0), params.state_offset + (group.y * params.batch + b0) * H);
+  for (var i = lid; i < tile.rows * H; i += WG) { load_unit(tile, i); }
+  workgroupBarrier();
+  for (var n = 0u; n < params.step_count; n++) {
+    let s = select(params.step_begin + n, params.step_begin + params.step_count - 1u - n, REVERSE);
+    run_step(tile, lid, Step(s, n, (n & 1u) * BT * H, ((n + 1u) & 1u) * BT * H));
+  }
+  // run_step ends with a barrier, so every unit's last value is in place.
+  let last = (params.step_count & 1u) * BT * H;
+  for (var i = lid; i < tile.rows * H; i += WG) { store_unit(tile, i, last); }
 }

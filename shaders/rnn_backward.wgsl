@@ -14,6 +14,7 @@ override RELU: bool = false;
 
 const GATES: u32 = 1u;
 const SAVED: u32 = 2u;
+const REVERSE = true;
 
 @group(0) @binding(1) var<storage, read> saved: array<f32>;          // rows × [D, 2, H]: h_t, h_prev
 @group(0) @binding(2) var<storage, read> d_out: array<f32>;          // rows × [D, H]: dL/d output
@@ -24,54 +25,42 @@ const SAVED: u32 = 2u;
 var<workgroup> da_buf: array<f32, BT * H>;   // [BT][H], this step's d_a
 var<workgroup> dh_buf: array<f32, BT * H>;   // [BT][H], dL/dh from later steps
 
-@compute @workgroup_size(WG, 1, 1)
-fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let d = group.y;
-  let b0 = group.x * BT;
-  let tile = min(BT, params.batch - b0);
+fn load_unit(tile: Tile, i: u32) { dh_buf[i] = dh_state[tile.state + i]; }
 
-  for (var i = lid; i < tile * H; i += WG) {
-    dh_buf[i] = dh_state[state_base(d, b0) + i];
-  }
+fn store_unit(tile: Tile, i: u32, last: u32) { dh_state[tile.state + i] = dh_buf[i]; }
+
+fn run_step(tile: Tile, lid: u32, step: Step) {
+  // Phase A: d_a per (row, unit j).
+  for (var item = lid; item < tile.rows * H; item += WG) { gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s); }
   workgroupBarrier();
 
-  for (var ls = params.step_count; ls > 0u; ls--) {
-    let s = params.step_begin + ls - 1u;
-
-    for (var item = lid; item < tile * H; item += WG) {
-      let row = item / H;
-      let j = item % H;
-      let b = b0 + row;
-      let len = sequence_length(b);
-      if (s >= len) {
-        d_gates[unit_index(d, s, b, GATES, 0u, j)] = 0.0;
-        da_buf[row * H + j] = 0.0;
-        continue;
-      }
-      let t = time_of(d, b, s);
-      let h = saved[unit_index(d, t, b, SAVED, 0u, j)];
-      let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
-      let da = dh * select(1.0 - h * h, select(0.0, 1.0, h > 0.0), RELU);
-      d_gates[unit_index(d, t, b, GATES, 0u, j)] = da;
-      da_buf[row * H + j] = da;
+  // Phase B: dh_carry = W_hhᵀ · d_a, per (row, unit k).
+  for (var item = lid; item < tile.rows * H; item += WG) {
+    let row = item / H;
+    let k = item % H;
+    if (step.s >= sequence_length(tile.b0 + row)) { continue; }
+    let w_at = tile.d * H * H + k * H;
+    var acc = 0.0;
+    for (var j = 0u; j < H; j++) {
+      acc = fma(w_hh_t[w_at + j], da_buf[row * H + j], acc);
     }
-    workgroupBarrier();
-
-    for (var item = lid; item < tile * H; item += WG) {
-      let row = item / H;
-      let k = item % H;
-      if (s >= sequence_length(b0 + row)) { continue; }
-      let w_at = d * H * H + k * H;
-      var acc = 0.0;
-      for (var j = 0u; j < H; j++) {
-        acc = fma(w_hh_t[w_at + j], da_buf[row * H + j], acc);
-      }
-      dh_buf[row * H + k] = acc;
-    }
-    workgroupBarrier();
+    dh_buf[row * H + k] = acc;
   }
+  workgroupBarrier();
+}
 
-  for (var i = lid; i < tile * H; i += WG) {
-    dh_state[state_base(d, b0) + i] = dh_buf[i];
+// Phase A for tile row `row` (sequence b), unit j: d_a to memory and workgroup memory.
+fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32) {
+  let len = sequence_length(b);
+  if (s >= len) {
+    d_gates[unit_index(d, s, b, GATES, 0u, j)] = 0.0;
+    da_buf[row * H + j] = 0.0;
+    return;
   }
+  let t = time_of(d, b, s);
+  let h = saved[unit_index(d, t, b, SAVED, 0u, j)];
+  let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
+  let da = dh * select(1.0 - h * h, select(0.0, 1.0, h > 0.0), RELU);
+  d_gates[unit_index(d, t, b, GATES, 0u, j)] = da;
+  da_buf[row * H + j] = da;
 }

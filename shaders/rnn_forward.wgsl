@@ -16,6 +16,7 @@ override RELU: bool = false;
 const BB: u32 = 4u;
 const GATES: u32 = 1u;
 const SAVED: u32 = 2u;
+const REVERSE = false;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, H] (W_hh transposed)
@@ -26,72 +27,49 @@ const SAVED: u32 = 2u;
 
 var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 
-// Steps past a sequence's end: output zero, and zero activations so backward's GEMMs add nothing.
-fn write_inactive(d: u32, s: u32, b: u32, j: u32) {
-  out[unit_index(d, s, b, 1u, 0u, j)] = 0.0;
-  if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(d, s, b, SAVED, slot, j)] = 0.0; } }
-}
+fn load_unit(tile: Tile, i: u32) { h_buf[i] = h_state[tile.state + i]; }
 
-@compute @workgroup_size(WG, 1, 1)
-fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let d = group.y;
-  let b0 = group.x * BT;
-  let tile = min(BT, params.batch - b0);
+fn store_unit(tile: Tile, i: u32, last: u32) { h_state[tile.state + i] = h_buf[last + i]; }
 
-  for (var i = lid; i < tile * H; i += WG) {
-    h_buf[i] = h_state[state_base(d, b0) + i];
+fn run_step(tile: Tile, lid: u32, step: Step) {
+  let w_base = tile.d * H * H;
+  for (var item = lid; item < (tile.rows + BB - 1u) / BB * H; item += WG) {
+    let j = item % H;
+    let first = (item / H) * BB;
+    let rows = block_rows(first, 0u, tile.rows) * H + step.prev;
+    var acc = vec4<f32>(b_hh[tile.d * H + j]);
+    for (var k = 0u; k < H; k++) {
+      let hk = vec4<f32>(h_buf[rows.x + k], h_buf[rows.y + k], h_buf[rows.z + k], h_buf[rows.w + k]);
+      acc = fma(hk, vec4<f32>(w_hh_t[w_base + k * H + j]), acc);
+    }
+    for (var r = 0u; r < BB; r++) {
+      if (first + r < tile.rows) { finish(tile, first + r, j, step, acc[r]); }
+    }
   }
   workgroupBarrier();
-
-  let blocks = (tile + BB - 1u) / BB;
-  let w_base = d * H * H;
-
-  for (var ls = 0u; ls < params.step_count; ls++) {
-    let s = params.step_begin + ls;
-    let prev_half = (ls & 1u) * BT * H;
-    let next_half = ((ls + 1u) & 1u) * BT * H;
-
-    for (var item = lid; item < blocks * H; item += WG) {
-      let j = item % H;
-      let first = (item / H) * BB;
-      let r1 = block_row(first, 1u, tile);
-      let r2 = block_row(first, 2u, tile);
-      let r3 = block_row(first, 3u, tile);
-      var acc = vec4<f32>(b_hh[d * H + j]);
-      for (var k = 0u; k < H; k++) {
-        let hk = vec4<f32>(h_buf[prev_half + first * H + k], h_buf[prev_half + r1 * H + k], h_buf[prev_half + r2 * H + k], h_buf[prev_half + r3 * H + k]);
-        acc = fma(hk, vec4<f32>(w_hh_t[w_base + k * H + j]), acc);
-      }
-      finish(d, b0, first, j, s, prev_half, next_half, acc.x);
-      if (first + 1u < tile) { finish(d, b0, first + 1u, j, s, prev_half, next_half, acc.y); }
-      if (first + 2u < tile) { finish(d, b0, first + 2u, j, s, prev_half, next_half, acc.z); }
-      if (first + 3u < tile) { finish(d, b0, first + 3u, j, s, prev_half, next_half, acc.w); }
-    }
-    workgroupBarrier();
-  }
-
-  let last = (params.step_count & 1u) * BT * H;
-  for (var i = lid; i < tile * H; i += WG) {
-    h_state[state_base(d, b0) + i] = h_buf[last + i];
-  }
 }
 
-fn finish(d: u32, b0: u32, row: u32, j: u32, s: u32, prev_half: u32, next_half: u32, recurrent: f32) {
-  let b = b0 + row;
-  let len = sequence_length(b);
-  let h_prev = h_buf[prev_half + row * H + j];
-  if (s >= len) {
-    h_buf[next_half + row * H + j] = h_prev;
-    write_inactive(d, s, b, j);
-    return;
-  }
-  let t = time_of(d, b, s);
+fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: f32) {
+  let b = tile.b0 + row;
+  if (step.s >= sequence_length(b)) { carry(tile, row, j, step); return; }
+  let d = tile.d;
+  let t = time_of(d, b, step.s);
+  let h_prev = h_buf[step.prev + row * H + j];
   let a = pre[unit_index(d, t, b, GATES, 0u, j)] + recurrent;
   let h = select(tanh_clamped(a), max(a, 0.0), RELU);
-  h_buf[next_half + row * H + j] = h;
+  h_buf[step.next + row * H + j] = h;
   out[unit_index(d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
     saved[unit_index(d, t, b, SAVED, 0u, j)] = h;
     saved[unit_index(d, t, b, SAVED, 1u, j)] = h_prev;
   }
+}
+
+// Steps past a sequence's end carry h over and write zero output and activations, so
+// backward's GEMMs add nothing.
+fn carry(tile: Tile, row: u32, j: u32, step: Step) {
+  let b = tile.b0 + row;
+  h_buf[step.next + row * H + j] = h_buf[step.prev + row * H + j];
+  out[unit_index(tile.d, step.s, b, 1u, 0u, j)] = 0.0;
+  if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(tile.d, step.s, b, SAVED, slot, j)] = 0.0; } }
 }

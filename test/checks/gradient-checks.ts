@@ -7,7 +7,7 @@ import { referenceRecurrentGradients } from '../../src/reference/index.js';
 import { randomArray } from '../../src/util/random.js';
 import { compareArrays } from './compare.js';
 import type { CheckResult } from './kernel-checks.js';
-import { caseName, makeNetwork, spreadLengths, type RecurrentCase } from './recurrent-checks.js';
+import { caseName, caseNetwork, spreadLengths, type RecurrentCase } from './recurrent-checks.js';
 
 /**
  * |gpu − ref| ≤ 1e-4 · (|ref| + rms(ref)): relative per element, with the array's RMS as the
@@ -35,7 +35,7 @@ export async function checkGradientCase(runtime: Runtime, c: RecurrentCase): Pro
   const D = c.bidirectional ? 2 : 1;
   const seed = c.seed ?? 7;
   const batchFirst = c.batchFirst ?? false;
-  const network = makeNetwork(runtime, c);
+  const network = await caseNetwork(runtime, c);
   const weights = await network.stateDict();
   const x = randomArray(T * B * I, seed + 1);
   const stateSize = L * D * B * H;
@@ -73,7 +73,7 @@ export async function checkGradientCase(runtime: Runtime, c: RecurrentCase): Pro
 
   const reference = referenceRecurrentGradients(
     {
-      cell: c.cell, resetAfter: c.resetAfter ?? true, nonlinearity: c.nonlinearity ?? 'tanh',
+      cell: c.cell, resetAfter: c.resetAfter ?? true, nonlinearity: c.nonlinearity ?? 'tanh', peephole: c.peephole ?? false,
       inputSize: I, hiddenSize: H, numLayers: L, bidirectional: c.bidirectional, weights, input: x, steps: T, batch: B,
       ...(lengths ? { lengths } : {}), ...(h0 ? { h0 } : {}), ...(c0 ? { c0 } : {}),
     },

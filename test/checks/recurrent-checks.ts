@@ -17,6 +17,7 @@ export interface RecurrentCase {
   cell: CellType;
   resetAfter?: boolean;
   nonlinearity?: Nonlinearity;
+  peephole?: boolean;
   inputSize: number;
   hiddenSize: number;
   numLayers: number;
@@ -34,7 +35,7 @@ export interface RecurrentCase {
 }
 
 export function caseName(c: RecurrentCase): string {
-  const variant = c.cell === 'gru' ? (c.resetAfter === false ? '-cho' : '') : c.cell === 'rnn' ? `-${c.nonlinearity ?? 'tanh'}` : '';
+  const variant = c.cell === 'gru' ? (c.resetAfter === false ? '-cho' : '') : c.cell === 'rnn' ? `-${c.nonlinearity ?? 'tanh'}` : c.peephole ? '-peephole' : '';
   const flags = [c.bidirectional ? 'bi' : '', c.withLengths ? 'lengths' : '', c.batchFirst ? 'batchFirst' : '', c.withInitialState ? 'h0' : '', c.bias === false ? 'nobias' : '', c.chunkLength ? `K=${c.chunkLength}` : '']
     .concat(c.schedule ? [`schedule=${JSON.stringify(c.schedule)}`] : [])
     .filter(Boolean)
@@ -55,11 +56,24 @@ export function makeNetwork(runtime: Runtime, c: RecurrentCase): RecurrentNetwor
   };
   const network =
     c.cell === 'lstm'
-      ? new LSTM(runtime, options)
+      ? new LSTM(runtime, { ...options, peephole: c.peephole ?? false })
       : c.cell === 'gru'
         ? new GRU(runtime, { ...options, resetAfter: c.resetAfter ?? true })
         : new RNN(runtime, { ...options, nonlinearity: c.nonlinearity ?? 'tanh' });
   if (c.schedule) network.scheduleOverrides = c.schedule;
+  return network;
+}
+
+/** The network of a case, with random values for the cell's own parameters (peepholes start at zero). */
+export async function caseNetwork(runtime: Runtime, c: RecurrentCase): Promise<RecurrentNetwork> {
+  const network = makeNetwork(runtime, c);
+  const kinds = network.variant.cellParameters.map((p) => p.kind);
+  if (kinds.length === 0) return network;
+  const dict = await network.stateDict();
+  for (const [key, entry] of Object.entries(dict)) {
+    if (kinds.some((kind) => key.startsWith(`${kind}_l`))) dict[key] = { shape: entry.shape, data: randomArray(entry.data.length, (c.seed ?? 7) + 9, -0.5, 0.5) };
+  }
+  network.loadStateDict(dict);
   return network;
 }
 
@@ -79,7 +93,7 @@ export async function checkRecurrentCase(runtime: Runtime, c: RecurrentCase): Pr
   const { steps: T, batch: B, inputSize: I, hiddenSize: H } = c;
   const D = c.bidirectional ? 2 : 1;
   const seed = c.seed ?? 7;
-  const network = makeNetwork(runtime, c);
+  const network = await caseNetwork(runtime, c);
   const weights = await network.stateDict();
   const x = randomArray(T * B * I, seed + 1);
   const h0 = c.withInitialState ? randomArray(c.numLayers * D * B * H, seed + 2, -0.5, 0.5) : undefined;
@@ -101,6 +115,7 @@ export async function checkRecurrentCase(runtime: Runtime, c: RecurrentCase): Pr
     cell: c.cell,
     resetAfter: c.resetAfter ?? true,
     nonlinearity: c.nonlinearity ?? 'tanh',
+    peephole: c.peephole ?? false,
     inputSize: I,
     hiddenSize: H,
     numLayers: c.numLayers,

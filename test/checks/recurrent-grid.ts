@@ -6,8 +6,9 @@
  */
 import type { RecurrentCase } from './recurrent-checks.js';
 
-export const CELL_VARIANTS: readonly Pick<RecurrentCase, 'cell' | 'resetAfter' | 'nonlinearity'>[] = [
+export const CELL_VARIANTS: readonly Pick<RecurrentCase, 'cell' | 'resetAfter' | 'nonlinearity' | 'peephole'>[] = [
   { cell: 'lstm' },
+  { cell: 'lstm', peephole: true },
   { cell: 'gru', resetAfter: true },
   { cell: 'gru', resetAfter: false },
   { cell: 'rnn', nonlinearity: 'tanh' },
