@@ -29,13 +29,17 @@ function numericalGradient(values: Float64Array, index: number, evaluate: () => 
 
 describe('the float64 reference backward passes finite-difference checks', () => {
   for (const variant of CELL_VARIANTS) {
-    const name = `${variant.cell}${variant.cell === 'gru' ? (variant.resetAfter ? '' : '-cho') : variant.cell === 'rnn' ? `-${variant.nonlinearity}` : ''}`;
+    const name = `${variant.cell}${variant.cell === 'gru' ? (variant.resetAfter ? '' : '-cho') : variant.cell === 'rnn' ? `-${variant.nonlinearity}` : variant.peephole ? '-peephole' : ''}`;
     it(`${name}: 2 layers, bidirectional, lengths, initial state`, () => {
       const [I, H, T, B, L, D] = [3, 4, 4, 2, 2, 2];
-      const config = { cell: variant.cell, resetAfter: variant.resetAfter ?? true, nonlinearity: variant.nonlinearity ?? 'tanh' };
+      const config = { cell: variant.cell, resetAfter: variant.resetAfter ?? true, nonlinearity: variant.nonlinearity ?? 'tanh', peephole: variant.peephole ?? false };
       const dict = initialStateDict(config, { inputSize: I, hiddenSize: H, numLayers: L, directions: D, bias: true }, { seed: 3 });
-      // float64 copies, so that the differences are not rounded to f32
-      const weights = Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, { shape: v.shape, data: Float64Array.from(v.data, (x) => x * 2) }]));
+      // float64 copies, so that the differences are not rounded to f32; peepholes start at
+      // zero, so they get random values to take part.
+      const weights = Object.fromEntries(
+        Object.entries(dict).map(([k, v], n) => [k, { shape: v.shape, data: k.startsWith('weight_peephole') ? Float64Array.from(randomArray(v.data.length, 20 + n, -0.5, 0.5)) : Float64Array.from(v.data, (x) => x * 2) }]),
+      );
+      if (variant.peephole) expect(Object.keys(weights).filter((k) => k.startsWith('weight_peephole'))).toHaveLength(L * D);
       const input = Float64Array.from(randomArray(T * B * I, 4));
       const h0 = Float64Array.from(randomArray(L * D * B * H, 5));
       const c0 = Float64Array.from(randomArray(L * D * B * H, 6));
@@ -57,6 +61,20 @@ describe('the float64 reference backward passes finite-difference checks', () =>
       }
     });
   }
+});
+
+describe('the float64 peephole LSTM', () => {
+  it('with zero peepholes is the plain LSTM, exactly', () => {
+    const dims = { inputSize: 3, hiddenSize: 4, numLayers: 2, directions: 2, bias: true };
+    const plain = initialStateDict({ cell: 'lstm', resetAfter: true, nonlinearity: 'tanh' }, dims, { seed: 5 });
+    const withZeros = initialStateDict({ cell: 'lstm', resetAfter: true, nonlinearity: 'tanh', peephole: true }, dims, { seed: 5 });
+    expect(Object.keys(withZeros).filter((k) => k.startsWith('weight_peephole'))).toEqual(['weight_peephole_l0', 'weight_peephole_l0_reverse', 'weight_peephole_l1', 'weight_peephole_l1_reverse']);
+    const common = { cell: 'lstm' as const, inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, input: randomArray(5 * 2 * 3, 1), steps: 5, batch: 2, lengths: [5, 3] };
+    const a = referenceRecurrent({ ...common, weights: plain });
+    const b = referenceRecurrent({ ...common, weights: withZeros, peephole: true });
+    expect(Array.from(b.output)).toEqual(Array.from(a.output));
+    expect(Array.from(b.c!)).toEqual(Array.from(a.c!));
+  });
 });
 
 describe('the float64 reference backward matches PyTorch autograd (golden files)', () => {

@@ -1,20 +1,49 @@
 /**
- * Float64 CPU reference for LSTM, GRU (both reset forms) and Elman RNN: forward and
- * backward (BPTT), stacked, bidirectional, with per-sequence lengths in PyTorch's
- * packed-sequence semantics. Weights use PyTorch's state_dict names, shapes and gate orders.
+ * Float64 CPU reference for every cell of the cell table (LSTM with or without peepholes,
+ * GRU in both reset forms, Elman RNN): forward and backward (BPTT), stacked,
+ * bidirectional, with per-sequence lengths in PyTorch's packed-sequence semantics. Weights
+ * use PyTorch's state_dict names, shapes and gate orders. Each cell's step is its table
+ * record's `reference` (src/reference/<family>.ts).
  */
+import type { CellConfig, CellType, Nonlinearity, StateDict } from '../core/types.js';
+import { cellVariant, type CellVariant } from '../recurrent/cells.js';
+import type { ReferenceWeightGrads, ReferenceWeights } from './cell.js';
+import { add } from './steps.js';
 
-import type { CellType, Nonlinearity, StateDict } from '../core/types.js';
-import { add, cellBackward, cellForward, gateCount, layerWeights, type StepCache, type WeightGrads } from './recurrent-cells.js';
-
-export { gateCount };
 export type { CellType, Nonlinearity, StateDict };
+
+/** Gates of a cell: 4 for an LSTM, 3 for a GRU, 1 for an Elman RNN. */
+export function gateCount(config: CellType | CellConfig): number {
+  return variantOf(typeof config === 'string' ? { cell: config } : config).gates.length;
+}
+
+function variantOf(config: Partial<CellConfig> & Pick<CellConfig, 'cell'>): CellVariant {
+  return cellVariant({ resetAfter: true, nonlinearity: 'tanh', peephole: false, ...config });
+}
+
+/** PyTorch's key suffix of a layer and direction. */
+const suffixOf = (layer: number, dir: number): string => `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+
+function layerWeights(args: ReferenceRecurrentArgs, variant: CellVariant, layer: number, dir: number, inputSize: number): ReferenceWeights {
+  const suffix = suffixOf(layer, dir);
+  return {
+    wIh: args.weights[`weight_ih${suffix}`]!.data,
+    wHh: args.weights[`weight_hh${suffix}`]!.data,
+    bIh: args.weights[`bias_ih${suffix}`]?.data,
+    bHh: args.weights[`bias_hh${suffix}`]?.data,
+    extra: Object.fromEntries(variant.cellParameters.map((p) => [p.kind, args.weights[`${p.kind}${suffix}`]!.data])),
+    inputSize,
+    hiddenSize: args.hiddenSize,
+  };
+}
 
 export interface ReferenceRecurrentArgs {
   cell: CellType;
   /** GRU: true for PyTorch's form (reset gate after the recurrent product, b_hn inside). */
   resetAfter?: boolean;
   nonlinearity?: Nonlinearity;
+  /** LSTM: peephole connections (weights `weight_peephole_l{k}`, [3H], order i, f, o). */
+  peephole?: boolean;
   inputSize: number;
   hiddenSize: number;
   numLayers: number;
@@ -62,17 +91,17 @@ interface Trace {
   h: Float64Array;
   c: Float64Array | null;
   /** [layer][dir][b][s]: caches in processing order. */
-  caches: StepCache[][][][];
+  caches: unknown[][][][];
   layerInputs: ArrayLike<number>[];
 }
 
-function run(args: ReferenceRecurrentArgs): Trace {
+function run(args: ReferenceRecurrentArgs, variant: CellVariant): Trace {
   const { hiddenSize: H, numLayers, steps: T, batch: B } = args;
   const D = args.bidirectional ? 2 : 1;
   const lengths = args.lengths ?? new Array<number>(B).fill(T);
   const hN = new Float64Array(numLayers * D * B * H);
-  const cN = args.cell === 'lstm' ? new Float64Array(numLayers * D * B * H) : null;
-  const caches: StepCache[][][][] = [];
+  const cN = variant.hasCellState ? new Float64Array(numLayers * D * B * H) : null;
+  const caches: unknown[][][][] = [];
   const layerInputs: ArrayLike<number>[] = [];
   let layerInput: ArrayLike<number> = args.input;
   let inputSize = args.inputSize;
@@ -80,20 +109,20 @@ function run(args: ReferenceRecurrentArgs): Trace {
   for (let layer = 0; layer < numLayers; layer++) {
     layerInputs.push(layerInput);
     output = new Float64Array(T * B * D * H);
-    const layerCaches: StepCache[][][] = [];
+    const layerCaches: unknown[][][] = [];
     for (let dir = 0; dir < D; dir++) {
-      const w = layerWeights(args, layer, dir, inputSize);
+      const w = layerWeights(args, variant, layer, dir, inputSize);
       const stateIndex = layer * D + dir;
-      const dirCaches: StepCache[][] = [];
+      const dirCaches: unknown[][] = [];
       for (let b = 0; b < B; b++) {
         let h: Float64Array = Float64Array.from({ length: H }, (_, j) => (args.h0 ? args.h0[(stateIndex * B + b) * H + j]! : 0));
         let c: Float64Array = Float64Array.from({ length: H }, (_, j) => (args.c0 ? args.c0[(stateIndex * B + b) * H + j]! : 0));
-        const seqCaches: StepCache[] = [];
+        const seqCaches: unknown[] = [];
         const len = lengths[b]!;
         for (let s = 0; s < len; s++) {
           const t = dir === 1 ? len - 1 - s : s;
           const x = Float64Array.from({ length: inputSize }, (_, i) => layerInput[(t * B + b) * inputSize + i]!);
-          const step = cellForward(args, w, x, h, c);
+          const step = variant.reference.forward(w, x, h, c);
           seqCaches.push(step.cache);
           h = step.h;
           c = step.c;
@@ -113,7 +142,7 @@ function run(args: ReferenceRecurrentArgs): Trace {
 }
 
 export function referenceRecurrent(args: ReferenceRecurrentArgs): ReferenceRecurrentResult {
-  const { output, h, c } = run(args);
+  const { output, h, c } = run(args, variantOf(args));
   return { output, h, c };
 }
 
@@ -121,12 +150,13 @@ export function referenceRecurrent(args: ReferenceRecurrentArgs): ReferenceRecur
 export function referenceRecurrentGradients(args: ReferenceRecurrentArgs, seeds: ReferenceSeeds): ReferenceGradients {
   const { hiddenSize: H, numLayers, steps: T, batch: B } = args;
   const D = args.bidirectional ? 2 : 1;
-  const G = gateCount(args.cell);
+  const variant = variantOf(args);
+  const G = variant.gates.length;
   const lengths = args.lengths ?? new Array<number>(B).fill(T);
-  const trace = run(args);
+  const trace = run(args, variant);
   const weights: Record<string, Float64Array> = {};
   const dh0 = new Float64Array(numLayers * D * B * H);
-  const dc0 = args.cell === 'lstm' ? new Float64Array(numLayers * D * B * H) : null;
+  const dc0 = variant.hasCellState ? new Float64Array(numLayers * D * B * H) : null;
   let dOut: Float64Array = Float64Array.from({ length: T * B * D * H }, (_, i) => (seeds.output ? seeds.output[i]! : 0));
   let dInput: Float64Array = new Float64Array(0);
 
@@ -134,13 +164,14 @@ export function referenceRecurrentGradients(args: ReferenceRecurrentArgs, seeds:
     const inputSize = layer === 0 ? args.inputSize : D * H;
     dInput = new Float64Array(T * B * inputSize);
     for (let dir = 0; dir < D; dir++) {
-      const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
-      const w = layerWeights(args, layer, dir, inputSize);
-      const grads: WeightGrads = {
+      const suffix = suffixOf(layer, dir);
+      const w = layerWeights(args, variant, layer, dir, inputSize);
+      const grads: ReferenceWeightGrads = {
         wIh: new Float64Array(G * H * inputSize),
         wHh: new Float64Array(G * H * H),
         bIh: new Float64Array(G * H),
         bHh: new Float64Array(G * H),
+        extra: Object.fromEntries(variant.cellParameters.map((p) => [p.kind, new Float64Array(p.size * H)])),
       };
       const stateIndex = layer * D + dir;
       for (let b = 0; b < B; b++) {
@@ -150,7 +181,7 @@ export function referenceRecurrentGradients(args: ReferenceRecurrentArgs, seeds:
         for (let s = len - 1; s >= 0; s--) {
           const t = dir === 1 ? len - 1 - s : s;
           const total = Float64Array.from(dh, (v, j) => v + dOut[(t * B + b) * D * H + dir * H + j]!);
-          const back = cellBackward(args, w, trace.caches[layer]![dir]![b]![s]!, total, dc, grads);
+          const back = variant.reference.backward(w, trace.caches[layer]![dir]![b]![s]! as never, total, dc, grads);
           for (let i = 0; i < inputSize; i++) add(dInput, (t * B + b) * inputSize + i, back.dx[i]!);
           dh = back.dhPrev;
           dc = back.dcPrev;
@@ -164,6 +195,7 @@ export function referenceRecurrentGradients(args: ReferenceRecurrentArgs, seeds:
         weights[`bias_ih${suffix}`] = grads.bIh;
         weights[`bias_hh${suffix}`] = grads.bHh;
       }
+      for (const [kind, grad] of Object.entries(grads.extra)) weights[`${kind}${suffix}`] = grad;
     }
     dOut = dInput;
   }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ArgumentError, CELL_VARIANTS, cellVariant, reflectEntryPoint } from '../../src/index.js';
+
+/** A `const NAME: u32 = Nu;` of a kernel's own WGSL file, read independently of the host. */
+function wgslConstant(shader: string, name: string): number {
+  const text = readFileSync(new URL(`../../shaders/${shader}.wgsl`, import.meta.url), 'utf8');
+  const match = new RegExp(`const ${name}: u32 = (\\d+)u;`).exec(text);
+  if (!match) throw new Error(`${shader}.wgsl declares no const ${name}`);
+  return Number(match[1]);
+}
+
+describe('the cell table', () => {
+  for (const variant of CELL_VARIANTS) {
+    describe(variant.name, () => {
+      it('is what cellVariant returns for its configuration', () => {
+        expect(cellVariant(variant.config)).toBe(variant);
+      });
+
+      it("states the kernels' saved slots and gate count as their WGSL declares them", () => {
+        for (const kernel of [variant.forward, variant.backward]) {
+          expect(kernel.savedSlots).toBe(variant.saved.length);
+          expect(wgslConstant(kernel.shader.name, 'SAVED')).toBe(variant.saved.length);
+          expect(wgslConstant(kernel.shader.name, 'GATES')).toBe(variant.gates.length);
+        }
+      });
+
+      it('builds dW_hh from saved slots, each gate block once', () => {
+        const covered = new Array<number>(variant.gates.length).fill(0);
+        for (const block of variant.recurrentWeightBlocks) {
+          expect(variant.saved).toContain(block.input);
+          for (let g = block.firstGate; g < block.firstGate + block.gates; g++) covered[g]! += 1;
+        }
+        expect(covered).toEqual(variant.gates.map(() => 1));
+      });
+
+      it("binds its own parameters and their gradient rows in its kernels", () => {
+        const forward = reflectEntryPoint(variant.forward.shader).bindings.map((b) => b.name);
+        const backward = reflectEntryPoint(variant.backward.shader).bindings.map((b) => b.name);
+        for (const p of variant.cellParameters) {
+          expect(forward).toContain(p.binding);
+          expect(backward).toEqual(expect.arrayContaining([p.binding, `d_${p.binding}`]));
+        }
+        for (const kernel of [variant.forward, variant.backward]) {
+          const names = reflectEntryPoint(kernel.shader).bindings.map((b) => b.name);
+          for (const optional of kernel.optionalBindings) expect(names).toContain(optional);
+        }
+      });
+
+      it('lists blocks its kernels take, ascending', () => {
+        for (const blocks of [variant.blocks.forward, variant.blocks.backward]) {
+          expect(blocks.length).toBeGreaterThan(0);
+          expect([...blocks].sort((a, b) => a - b)).toEqual(blocks);
+        }
+      });
+    });
+  }
+
+  it('rejects a cell it does not have, naming it', () => {
+    expect(() => cellVariant({ cell: 'lstmx' as 'lstm', resetAfter: true, nonlinearity: 'tanh' })).toThrow(ArgumentError);
+    expect(() => cellVariant({ cell: 'lstmx' as 'lstm', resetAfter: true, nonlinearity: 'tanh' })).toThrow(/cell: expected 'lstm', 'gru' or 'rnn', got "lstmx"/);
+  });
+});
