@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, LSTM, Linear, Tape, Tensor, loadCheckpoint, randomArray, saveCheckpoint, softmaxCrossEntropy, type Runtime } from '../src/index.js';
+import { Adam, LSTM, Linear, SGD, Tape, Tensor, loadCheckpoint, randomArray, saveCheckpoint, softmaxCrossEntropy, type Runtime } from '../src/index.js';
 import { useRuntime } from './helpers.js';
 
 function build(runtime: Runtime) {
@@ -56,5 +56,25 @@ describe('checkpoints', () => {
     const before = await weightsOf(b);
     expect(() => loadCheckpoint(bytes, { lstm: b.lstm, head: b.head }, b.optimizer)).toThrow(/checkpoint: expected entries for head, got none/);
     expect(await weightsOf(b)).toEqual(before);
+  });
+
+  it('a checkpoint whose optimizer part does not fit is rejected before any module is written', async () => {
+    const rt = runtime();
+    const a = build(rt);
+    train(rt, a, 1, 0);
+    const bytes = await saveCheckpoint({ lstm: a.lstm, head: a.head }, a.optimizer);
+    const b = build(rt);
+    const before = await weightsOf(b);
+    // SGD keeps one state per parameter: Adam's second is unexpected.
+    const sgd = new SGD(rt, b.optimizer.parameters, { lr: 0.1, momentum: 0.9 });
+    expect(() => loadCheckpoint(bytes, { lstm: b.lstm, head: b.head }, sgd)).toThrow(/stateDict: expected entries for these parameters only, got unexpected keys lstm.l0.weight_ih.state1/);
+    expect(sgd.step).toBe(0);
+    expect(await weightsOf(b)).toEqual(before);
+    // A module part that does not fit is rejected likewise.
+    const wide = new Linear(rt, { inFeatures: 6, outFeatures: 5 });
+    expect(() => loadCheckpoint(bytes, { lstm: b.lstm, head: wide }, b.optimizer)).toThrow(/stateDict.weight: expected shape \[5, 6\], got shape \[4, 6\]/);
+    expect(b.optimizer.step).toBe(0);
+    expect(await weightsOf(b)).toEqual(before);
+    wide.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, Linear, Tensor, TruncatedBPTT, randomArray, randomGenerator, softmaxCrossEntropy, type Runtime } from '../src/index.js';
+import { Embedding, GRU, LSTM, Linear, Tensor, TruncatedBPTT, randomArray, randomGenerator, softmaxCrossEntropy, type Runtime, type Tape } from '../src/index.js';
 import { compareArrays } from './checks/compare.js';
 import { useRuntime } from './helpers.js';
 
@@ -54,6 +54,48 @@ describe('truncated BPTT', () => {
     // Bounded by the window: far below what 10,000 steps of saved activations would need.
     const wholeSequenceActivations = 10_000 * 2 * 7 * 8 * 4 * 2;
     expect(long.peak).toBeLessThan(wholeSequenceActivations / 4);
+  });
+
+  it('a window loss around the network trains like step(), carrying one RecurrentState', async () => {
+    const rt = runtime();
+    const [T, B, V, E, H] = [5, 2, 6, 3, 4];
+    const run = async (general: boolean) => {
+      const embedding = new Embedding(rt, { numEmbeddings: V, embeddingDim: E, seed: 1 });
+      const lstm = new LSTM(rt, { inputSize: E, hiddenSize: H, init: { seed: 2 } });
+      const head = new Linear(rt, { inFeatures: H, outFeatures: V, seed: 3 });
+      const trainer = new TruncatedBPTT(lstm);
+      const losses: number[] = [];
+      for (let w = 0; w < 3; w++) {
+        const ids = Tensor.from(rt, Array.from({ length: T * B }, (_, i) => (i * 5 + w) % V), [T, B], 'i32');
+        const targets = Tensor.from(rt, Array.from({ length: T * B }, (_, i) => (i + w) % V), [T, B], 'i32');
+        const lossOf = (output: Tensor<'f32'>, tape: Tape) => softmaxCrossEntropy(head.forward(output, tape), targets, { tape }).loss;
+        let loss: Tensor;
+        if (general) {
+          loss = trainer.stepWith(ids, (tokens, state, tape) => {
+            const r = lstm.forward(embedding.forward(tokens, tape), { ...(state ? { h0: state.h, c0: state.c! } : {}), tape });
+            return { loss: lossOf(r.output, tape), state: { h: r.h, c: r.c } };
+          });
+        } else {
+          // The same embedding on its own tape-less forward feeds step(); its gradient is not compared.
+          const x = embedding.forward(ids);
+          loss = trainer.step(x, lossOf);
+          x.dispose();
+        }
+        losses.push((await loss.read())[0]!);
+        for (const t of [ids, targets, loss]) t.dispose();
+      }
+      expect(trainer.state!.c).not.toBeNull();
+      const result = { losses, lstm: await lstm.gradientStateDict(), head: await head.gradientStateDict() };
+      trainer.reset();
+      expect(trainer.state).toBeNull();
+      for (const m of [embedding, lstm, head]) m.dispose();
+      return result;
+    };
+    const a = await run(false);
+    const b = await run(true);
+    expect(b.losses).toEqual(a.losses);
+    expect(b.lstm).toEqual(a.lstm);
+    expect(b.head).toEqual(a.head);
   });
 
   it('recompute keeps less memory and gives the same gradients', async () => {

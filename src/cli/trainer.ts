@@ -22,7 +22,8 @@ import { firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
 import { ArgumentError } from '../errors.js';
 import { OptionError, type TrainOptions } from './options.js';
 
-export const CHECKPOINT_FORMAT = 'webgpu-rnn char-lm checkpoint 1';
+// 2: parameters (and so optimizer entries) are named by module path, `rnn.l0.weight_ih`.
+export const CHECKPOINT_FORMAT = 'webgpu-rnn char-lm checkpoint 2';
 
 export interface CheckpointJson {
   format: string;
@@ -82,10 +83,13 @@ function stateCheckpoint(get: () => RecurrentState | null, set: (state: Recurren
       if (lstm) dict.c = { shape, data: state?.c ? await state.c.read() : new Float32Array(size) };
       return dict;
     },
-    loadStateDict(dict: StateDict): void {
+    checkStateDict(dict: StateDict): void {
       for (const key of lstm ? ['h', 'c'] : ['h']) {
         if (dict[key]?.shape.join() !== shape.join()) throw new ArgumentError(`checkpoint state.${key}`, `shape [${shape.join(', ')}]`, dict[key] ? `shape [${dict[key]!.shape.join(', ')}]` : 'no such entry');
       }
+    },
+    loadStateDict(dict: StateDict): void {
+      this.checkStateDict(dict);
       set({ h: Tensor.from(runtime, dict.h!.data, shape, 'f32', 'carried h'), c: lstm ? Tensor.from(runtime, dict.c!.data, shape, 'f32', 'carried c') : null });
     },
   };

@@ -16,15 +16,14 @@ import { persistentChunks } from './persistent.js';
 import type { TunedChoice } from './tuning-table.js';
 import { encodeNetworkForward, type NetworkCall } from './forward.js';
 import { encodeNetworkBackward } from './backward.js';
-import type { Parameter } from '../train/parameter.js';
-import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
+import { Module, type OwnParameter } from '../core/module.js';
 import { RecurrentStream } from './stream.js';
 import { checkLengths, checkSequenceInput, checkStateTensor, initialState, layerDropoutMasks } from './state.js';
 import type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
 
 export type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
 
-export class RecurrentNetwork implements PlanSource {
+export class RecurrentNetwork extends Module implements PlanSource {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
@@ -36,7 +35,7 @@ export class RecurrentNetwork implements PlanSource {
   scheduleOverrides: TunedChoice = {};
   /** The cell table's record of this network's cell. */
   readonly variant: CellVariant;
-  /** Prefix of the parameters' names (for optimizers and checkpoints); the cell type by default. */
+  /** Prefix of the parameters' names while a root module (a parent's key replaces it); the cell type by default. */
   readonly name: string;
   readonly dropout: number;
   readonly variationalDropout: boolean;
@@ -51,6 +50,7 @@ export class RecurrentNetwork implements PlanSource {
     readonly config: CellConfig,
     options: RecurrentOptions,
   ) {
+    super();
     if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
     this.inputSize = checkInteger('options.inputSize', options.inputSize, 1);
     this.hiddenSize = checkInteger('options.hiddenSize', options.hiddenSize, 1);
@@ -111,24 +111,39 @@ export class RecurrentNetwork implements PlanSource {
   }
 
   /**
-   * Trainable tensors in the engine's layout: per layer, W_ih and biases of both directions
-   * stacked, and W_hh transposed. stateDict() gives PyTorch's layout.
+   * Trainable tensors in the engine's layout (`l0.weight_ih`, `l0.weight_hh_t`, …): per
+   * layer, both directions stacked and W_hh transposed. The state dict is PyTorch's layout.
    */
-  parameters(): Parameter[] {
+  protected override ownParameters(): OwnParameter[] {
     const grads = this.weights.gradients;
     return this.weights.layers.flatMap((layer, l) => {
       const gradients = new Map(layerTensors(grads[l]!));
-      return layerTensors(layer).map(([kind, value]) => ({ name: `${this.name}.l${l}.${kind}`, value, grad: gradients.get(kind)! }));
+      return layerTensors(layer).map(([kind, value]) => ({ key: `l${l}.${kind}`, value, grad: gradients.get(kind)! }));
     });
   }
 
-  zeroGradients(): void {
+  protected override ownShapes(): [string, readonly number[]][] {
+    return this.weights.shapes();
+  }
+
+  protected override readOwnState(): Promise<StateDict> {
+    return this.weights.stateDict();
+  }
+
+  protected override readOwnGradients(): Promise<StateDict> {
+    return this.weights.gradientStateDict();
+  }
+
+  protected override writeOwnState(dict: StateDict): void {
+    this.weights.load(dict);
+  }
+
+  protected override zeroOwnGradients(): void {
     this.weights.zeroGradients();
   }
 
-  /** The gradients in PyTorch's names and layout (as each parameter's .grad). */
-  gradientStateDict(): Promise<StateDict> {
-    return this.weights.gradientStateDict();
+  protected override disposeOwn(): void {
+    this.weights.dispose();
   }
 
   private run(input: Tensor, state: ForwardState, training: boolean, choices: ScheduleChoices): TrainingPass {
@@ -197,28 +212,6 @@ export class RecurrentNetwork implements PlanSource {
     return new RecurrentStream(this, state);
   }
 
-  stateDict(): Promise<StateDict> {
-    return this.weights.stateDict();
-  }
-
-  loadStateDict(dict: StateDict): void {
-    this.weights.load(dict);
-  }
-
-  /** The weights as a safetensors file, readable by safetensors.torch.load_file. */
-  async saveSafetensors(metadata: Record<string, string> = {}): Promise<Uint8Array> {
-    return encodeSafetensors(await this.stateDict(), metadata);
-  }
-
-  /**
-   * Loads weights from a safetensors file written from a torch.nn.LSTM / GRU / RNN
-   * state_dict. `prefix` selects a submodule's entries, e.g. 'encoder.'.
-   */
-  loadSafetensors(bytes: Uint8Array, prefix = ''): void {
-    this.weights.load(withoutPrefix(decodeSafetensors(bytes).tensors, prefix));
-  }
-
-  dispose(): void {
-    this.weights.dispose();
-  }
+  // stateDict(), loadStateDict(), saveSafetensors(), loadSafetensors(bytes, prefix),
+  // parameters(), zeroGradients(), gradientStateDict() and dispose() come from Module.
 }

@@ -1,7 +1,8 @@
 /**
- * Checkpoints: the weights of named modules and the optimizer's state in one safetensors
- * file (entries `<module>.<key>` and `optimizer.<key>`), with metadata as strings. Loading
- * checks every part before writing any, so a bad file changes nothing.
+ * Checkpoints: the weights of named modules (any Module, or another Checkpointable) and the
+ * optimizer's state in one safetensors file (entries `<module>.<key>` and `optimizer.<key>`),
+ * with metadata as strings. Loading checks every part before writing any, so a bad file
+ * changes nothing.
  */
 import { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
 import { ArgumentError } from '../errors.js';
@@ -10,6 +11,8 @@ import type { Optimizer } from './optimizers.js';
 
 export interface Checkpointable {
   stateDict(): Promise<StateDict>;
+  /** Throws, naming the entry, where loadStateDict would reject `dict`; writes nothing. */
+  checkStateDict(dict: StateDict): void;
   loadStateDict(dict: StateDict): void;
 }
 
@@ -40,7 +43,9 @@ export function loadCheckpoint(bytes: Uint8Array, modules: Readonly<Record<strin
   };
   const dicts = Object.keys(modules).map((name) => [name, part(name)] as const);
   const optimizerDict = optimizer ? part(OPTIMIZER) : null;
-  // Module loads validate before writing; the optimizer's likewise.
+  // Every part is checked before any is written: a load that fails changes nothing.
+  for (const [name, dict] of dicts) modules[name]!.checkStateDict(dict);
+  if (optimizer && optimizerDict) optimizer.checkStateDict(optimizerDict);
   for (const [name, dict] of dicts) modules[name]!.loadStateDict(dict);
   if (optimizer && optimizerDict) optimizer.loadStateDict(optimizerDict);
   return metadata;

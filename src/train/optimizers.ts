@@ -107,9 +107,14 @@ export abstract class Optimizer {
     return dict;
   }
 
-  loadStateDict(dict: StateDict): void {
+  /** Checks a state dict without loading it (a checkpoint checks every part before loading any). */
+  checkStateDict(dict: StateDict): void {
+    if (dict === null || typeof dict !== 'object') throw new ArgumentError('stateDict', 'an object of { shape, data } entries', describe(dict));
     const step = dict.step?.data[0];
     if (step === undefined || !Number.isInteger(step) || step < 0) throw new ArgumentError('stateDict.step', 'a non-negative integer step', describe(step));
+    const names = new Set(['step', ...this.parameters.flatMap((p) => Array.from({ length: this.settings.states }, (_, k) => `${p.name}.state${k}`))]);
+    const unexpected = Object.keys(dict).filter((key) => !names.has(key));
+    if (unexpected.length > 0) throw new ArgumentError('stateDict', 'entries for these parameters only', `unexpected keys ${unexpected.join(', ')}`);
     for (const p of this.parameters) {
       for (let k = 0; k < this.settings.states; k++) {
         const entry = dict[`${p.name}.state${k}`];
@@ -117,7 +122,11 @@ export abstract class Optimizer {
         if (entry && entry.data.length !== p.value.size) throw new ArgumentError(`stateDict.${p.name}.state${k}`, `${p.value.size} values`, `${entry.data.length}`);
       }
     }
-    this.step = step;
+  }
+
+  loadStateDict(dict: StateDict): void {
+    this.checkStateDict(dict);
+    this.step = dict.step!.data[0]!;
     for (const p of this.parameters) {
       const states = this.stateOf(p);
       states.forEach((t, k) => {
