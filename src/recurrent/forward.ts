@@ -7,6 +7,8 @@ import { Tensor } from '../tensor.js';
 import { encodeDropout, type DropoutMask } from '../ops/elementwise.js';
 import { encodeLayerForward } from './layer-forward.js';
 import type { LayerPlan, RecurrentPlan } from './plan.js';
+import type { CellVariant } from './cells.js';
+import type { RecurrentShape } from './schedule.js';
 import { copyOf } from './state.js';
 
 /** One call's fixed parts: the plan and the tensors every layer shares. */
@@ -32,14 +34,13 @@ export interface ForwardRecord {
   readonly initial: { h: Tensor<'f32'>; c: Tensor<'f32'> | null } | null;
 }
 
-/** Bytes of activations one layer keeps for backward. */
-export function savedBytes(plan: RecurrentPlan): number {
-  const { steps, batch, hidden, directions } = plan.shape;
-  return steps * batch * directions * plan.variant.saved.length * hidden * 4;
+/** Bytes of activations one layer keeps for backward: rows × [D, saved slots, H]. */
+export function savedBytes(variant: CellVariant, shape: RecurrentShape): number {
+  return shape.steps * shape.batch * shape.directions * variant.saved.length * shape.hidden * 4;
 }
 
 export function savedTensor(call: NetworkCall, layer: LayerPlan): Tensor<'f32'> {
-  return Tensor.empty(call.runtime, [savedBytes(call.plan) / 4], 'f32', `${call.label}.l${layer.index}.saved`);
+  return Tensor.empty(call.runtime, [savedBytes(call.plan.variant, call.plan.shape) / 4], 'f32', `${call.label}.l${layer.index}.saved`);
 }
 
 /** Records one layer's forward; `saved` receives its activations when given. */

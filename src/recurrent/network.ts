@@ -14,7 +14,7 @@ import { chooseSchedule } from './schedule.js';
 import { planCall, type PlanSource, type ScheduleChoices } from './plan.js';
 import { persistentChunks } from './persistent.js';
 import type { TunedChoice } from './tuning-table.js';
-import { encodeNetworkForward, type NetworkCall } from './forward.js';
+import { encodeNetworkForward, savedBytes, type NetworkCall } from './forward.js';
 import { encodeNetworkBackward } from './backward.js';
 import { Module, type OwnParameter } from '../core/module.js';
 import { RecurrentStream } from './stream.js';
@@ -107,7 +107,7 @@ export class RecurrentNetwork extends Module implements PlanSource {
 
   /** Bytes of activations a training forward keeps per layer (recompute keeps none). */
   savedBytesPerLayer(steps: number, batch: number): number {
-    return steps * batch * this.directions * this.variant.saved.length * this.hiddenSize * 4;
+    return savedBytes(this.variant, { steps, batch, hidden: this.hiddenSize, directions: this.directions });
   }
 
   /**
