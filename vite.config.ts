@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 
-// Library build: dist/index.js for import 'webgpu-rnn', dist/cli.js for the command line.
+// Library build: dist/index.js for import 'webgpu-rnn', dist/kernels.js for
+// 'webgpu-rnn/kernels', dist/cli.js for the command line.
 // Dependencies stay external: `webgpu` (Dawn) is loaded at run time in Node only, and
 // wgsl_reflect is imported by its ESM path, which Node and bundlers both resolve.
 export default defineConfig({
@@ -11,7 +12,7 @@ export default defineConfig({
     sourcemap: true,
     minify: false,
     lib: {
-      entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+      entry: { index: 'src/index.ts', kernels: 'src/kernels-entry.ts', cli: 'src/cli/main.ts' },
       formats: ['es'],
     },
     rollupOptions: {

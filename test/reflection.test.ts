@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { KERNELS, bindGroupLayoutEntries, gemmKernel, packUniforms, reduceColumnsKernel, reflectEntryPoint, type ShaderSource } from '../src/index.js';
+import { KERNELS, bindGroupLayoutEntries, gemmKernel, packUniforms, reduceColumnsKernel, reflectEntryPoint, type ShaderSource } from '../src/kernels-entry.js';
 import { useRuntime } from './helpers.js';
 
 /** Every shader the library ships, as its kernel descriptors compose them. */

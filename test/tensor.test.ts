@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool, Runtime, Tensor, chooseGemmTiling, createRuntime, gemm, gemmKernel } from '../src/index.js';
+import { Runtime, Tensor, createRuntime, gemm } from '../src/index.js';
+import { BufferPool, chooseGemmTiling, gemmKernel } from '../src/kernels-entry.js';
 import { sizeClass } from '../src/runtime/buffer-pool.js';
 import { useRuntime } from './helpers.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ArgumentError, CELL_VARIANTS, cellVariant, reflectEntryPoint } from '../../src/index.js';
+import { ArgumentError } from '../../src/index.js';
+import { CELL_VARIANTS, cellVariant, reflectEntryPoint } from '../../src/kernels-entry.js';
 
 /** A `const NAME: u32 = Nu;` of a kernel's own WGSL file, read independently of the host. */
 function wgslConstant(shader: string, name: string): number {

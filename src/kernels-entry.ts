@@ -1,0 +1,64 @@
+/**
+ * `webgpu-rnn/kernels`: the engine's internals for people who build on it. Kernel
+ * descriptors (one per shader), the cell table, the scheduler, the raw-buffer `encode*`
+ * functions, reflection and the pipeline caches. The package root exports what a model
+ * author calls; this entry is for new kernels, strategies and cells.
+ */
+export {
+  KERNELS,
+  gemmKernel,
+  chooseGemmTiling,
+  reduceColumnsKernel,
+  columnReduceGroups,
+  elementwiseKernel,
+  squaredNormKernel,
+  squaredNormBlocks,
+  gradientClipKernel,
+  optimizerKernel,
+  embeddingKernel,
+  poolingKernel,
+  layerNormKernel,
+  softmaxCrossEntropyKernel,
+  samplingKernel,
+  beamSearchKernel,
+  lstmForwardKernel,
+  lstmBackwardKernel,
+  gruForwardKernel,
+  gruBackwardKernel,
+  rnnForwardKernel,
+  rnnBackwardKernel,
+  composeRecurrentShader,
+  recurrentKernel,
+  type GemmTiling,
+  type GemmShape,
+  type GemmKernelCall,
+  type DropoutMask,
+  type RecurrentKernel,
+  type RecurrentKernelCall,
+  type RecurrentSchedule,
+  type RecurrentShape,
+} from './kernels/index.js';
+export { workgroupBytes, type KernelDescriptor, type KernelLaunch, type DeviceTraits } from './gpu/kernel-descriptor.js';
+export { KernelCache, kernelKey, type Kernel, type KernelSpec, type ConstantValue, type BufferBindings } from './gpu/kernel-cache.js';
+export {
+  reflectEntryPoint,
+  bindGroupLayoutEntries,
+  packUniforms,
+  selectBindings,
+  type ShaderSource,
+  type EntryPointLayout,
+  type BindingInfo,
+  type UniformLayout,
+  type UniformField,
+} from './gpu/reflection.js';
+export { elementwiseGrid } from './gpu/geometry.js';
+export { BufferPool, type PoolStats } from './runtime/buffer-pool.js';
+export type { DispatchArgs } from './runtime/runtime.js';
+export { encodeGemm, type GemmCall } from './ops/gemm.js';
+export { encodeColumnReduce, type ColumnReduceCall } from './ops/reduce.js';
+export { encodeAxpy, encodeDropout } from './ops/elementwise.js';
+export { encodeSampling, checkSamplingOptions } from './generate/sampling.js';
+export { CELL_VARIANTS, cellVariant, savedSlot, type CellVariant, type CellParameter, type RecurrentWeightBlock } from './recurrent/cells.js';
+export { chooseSchedule, fittingBatchBlock, type ScheduleOptions, type RecurrentPass } from './recurrent/schedule.js';
+export { planCall, type RecurrentPlan, type LayerPlan, type RecurrentStrategy, type RecurrentBuffers, type ScheduleChoices } from './recurrent/plan.js';
+export { persistentChunks, chunkStarts } from './recurrent/persistent.js';
