@@ -4,40 +4,7 @@
  * functions, reflection and the pipeline caches. The package root exports what a model
  * author calls; this entry is for new kernels, strategies and cells.
  */
-export {
-  KERNELS,
-  gemmKernel,
-  chooseGemmTiling,
-  reduceColumnsKernel,
-  columnReduceGroups,
-  elementwiseKernel,
-  squaredNormKernel,
-  squaredNormBlocks,
-  gradientClipKernel,
-  optimizerKernel,
-  embeddingKernel,
-  poolingKernel,
-  layerNormKernel,
-  softmaxCrossEntropyKernel,
-  samplingKernel,
-  beamSearchKernel,
-  lstmForwardKernel,
-  lstmBackwardKernel,
-  gruForwardKernel,
-  gruBackwardKernel,
-  rnnForwardKernel,
-  rnnBackwardKernel,
-  composeRecurrentShader,
-  recurrentKernel,
-  type GemmTiling,
-  type GemmShape,
-  type GemmKernelCall,
-  type DropoutMask,
-  type RecurrentKernel,
-  type RecurrentKernelCall,
-  type RecurrentSchedule,
-  type RecurrentShape,
-} from './kernels/index.js';
+export * from './kernels/index.js';
 export { workgroupBytes, type KernelDescriptor, type KernelLaunch, type DeviceTraits } from './gpu/kernel-descriptor.js';
 export { KernelCache, kernelKey, type Kernel, type KernelSpec, type ConstantValue, type BufferBindings } from './gpu/kernel-cache.js';
 export {

@@ -1,19 +1,16 @@
 /** Host description of shaders/lstm_forward.wgsl (persistent LSTM forward, optional peepholes). */
 import source from '../../shaders/lstm_forward.wgsl?raw';
-import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
+import { floats, recurrentKernel, tileFloats } from './recurrent_common.js';
 
 export const lstmForwardKernel = recurrentKernel({
   name: 'lstm_forward',
   source,
   savedSlots: 7,
   optionalBindings: ['saved', 'peephole'],
-  constants: (config, hidden, schedule, save) => ({
-    H: hidden,
-    BT: schedule.batchTile,
+  constants: (config, _hidden, schedule, save) => ({
     BB: schedule.batchBlock,
-    WG: schedule.workgroupSize,
     SAVE: save,
     PEEPHOLE: config.peephole ?? false,
   }),
-  workgroupArrays: (c) => ({ h_buf: floats(2 * numberOf(c.BT) * numberOf(c.H)), c_buf: floats(numberOf(c.BT) * numberOf(c.H)) }),
+  workgroupArrays: (c) => ({ h_buf: floats(2 * tileFloats(c)), c_buf: floats(tileFloats(c)) }),
 });

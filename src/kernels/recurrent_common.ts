@@ -5,7 +5,7 @@
 import commonSource from '../../shaders/recurrent_common.wgsl?raw';
 import type { CellConfig } from '../core/types.js';
 import type { ConstantValue } from '../gpu/kernel-cache.js';
-import type { KernelDescriptor } from '../gpu/kernel-descriptor.js';
+import { sizeConstant, type KernelDescriptor } from '../gpu/kernel-descriptor.js';
 import type { ShaderSource } from '../gpu/reflection.js';
 
 /** The sizes of one recurrent layer's call. */
@@ -63,28 +63,38 @@ export function rowStrides(batchFirst: boolean, steps: number, batch: number): [
   return batchFirst ? [1, steps] : [batch, 1];
 }
 
-/** A recurrent kernel from its shader, constants and workgroup arrays; grid and uniforms are common. */
+/**
+ * A recurrent kernel from its shader, its own constants and its workgroup arrays; the
+ * common constants (H, BT, WG), grid and uniforms are added here.
+ */
 export function recurrentKernel(spec: {
   name: string;
   source: string;
   savedSlots: number;
   /** Besides `lengths` (absent when every sequence has T steps). */
   optionalBindings: readonly string[];
+  /** The kernel's own override constants (the common H, BT and WG are added). */
   constants: RecurrentKernel['constants'];
   workgroupArrays: KernelDescriptor<RecurrentKernelCall>['workgroupArrays'];
 }): RecurrentKernel {
+  const constants: RecurrentKernel['constants'] = (config, hidden, schedule, save) => ({
+    H: hidden,
+    BT: schedule.batchTile,
+    WG: schedule.workgroupSize,
+    ...spec.constants(config, hidden, schedule, save),
+  });
   return {
     shader: composeRecurrentShader(spec.name, spec.source),
     entryPoints: ['main'],
     savedSlots: spec.savedSlots,
     optionalBindings: ['lengths', ...spec.optionalBindings],
-    constants: spec.constants,
+    constants,
     workgroupArrays: spec.workgroupArrays,
     launch(call) {
       const { steps: T, batch: B, directions: D } = call.shape;
       const [rowT, rowB] = rowStrides(call.batchFirst, T, B);
       return {
-        constants: spec.constants(call.config, call.shape.hidden, call.schedule, call.save),
+        constants: constants(call.config, call.shape.hidden, call.schedule, call.save),
         workgroups: [Math.ceil(B / call.schedule.batchTile), D],
         uniforms: {
           batch: B,
@@ -105,5 +115,7 @@ export function recurrentKernel(spec: {
 /** f32 bytes of n floats. */
 export const floats = (n: number): number => n * 4;
 
-/** The numeric value of a constant (descriptors' byte formulas take numbers). */
-export const numberOf = (value: ConstantValue | undefined): number => Number(value);
+/** Floats of a [BT][H] workgroup array under these constants. */
+export function tileFloats(constants: Readonly<Record<string, ConstantValue>>): number {
+  return sizeConstant(constants, 'BT') * sizeConstant(constants, 'H');
+}

@@ -1,6 +1,6 @@
 /** Host description of shaders/rnn_forward.wgsl (persistent Elman RNN forward, tanh or relu). */
 import source from '../../shaders/rnn_forward.wgsl?raw';
-import { floats, numberOf, recurrentKernel } from './recurrent_common.js';
+import { floats, recurrentKernel, tileFloats } from './recurrent_common.js';
 
 export const rnnForwardKernel = recurrentKernel({
   name: 'rnn_forward',
@@ -8,12 +8,9 @@ export const rnnForwardKernel = recurrentKernel({
   savedSlots: 2,
   optionalBindings: ['saved'],
   // The kernel always blocks 4 sequences per work item (its BB is a const).
-  constants: (config, hidden, schedule, save) => ({
-    H: hidden,
-    BT: schedule.batchTile,
-    WG: schedule.workgroupSize,
+  constants: (config, _hidden, _schedule, save) => ({
     SAVE: save,
     RELU: config.nonlinearity === 'relu',
   }),
-  workgroupArrays: (c) => ({ h_buf: floats(2 * numberOf(c.BT) * numberOf(c.H)) }),
+  workgroupArrays: (c) => ({ h_buf: floats(2 * tileFloats(c)) }),
 });
