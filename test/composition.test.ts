@@ -1,52 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM, Linear, Tape, Tensor, randomArray, softmaxCrossEntropy, type StateDict } from '../src/index.js';
-import { referenceRecurrent, referenceRecurrentGradients } from '../src/reference/index.js';
+import {
+  referenceLinear,
+  referenceLinearBackward,
+  referenceRecurrent,
+  referenceRecurrentGradients,
+  referenceSoftmaxCrossEntropy,
+} from '../src/reference/index.js';
 import { compareArrays } from './checks/compare.js';
 import { useRuntime } from './helpers.js';
 
-/** Float64 linear layer: y = x·Wᵀ + b over rows. */
-function linear(x: ArrayLike<number>, rows: number, w: ArrayLike<number>, b: ArrayLike<number>, inF: number, outF: number): Float64Array {
-  const y = new Float64Array(rows * outF);
-  for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) {
-    let s = b[o]!;
-    for (let i = 0; i < inF; i++) s += x[r * inF + i]! * w[o * inF + i]!;
-    y[r * outF + o] = s;
-  }
-  return y;
-}
-
-/** Backward of linear: returns dx, dW, db. */
-function linearBackward(x: ArrayLike<number>, dy: ArrayLike<number>, rows: number, w: ArrayLike<number>, inF: number, outF: number) {
-  const dx = new Float64Array(rows * inF);
-  const dW = new Float64Array(outF * inF);
-  const db = new Float64Array(outF);
-  for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) {
-    const g = dy[r * outF + o]!;
-    db[o] = db[o]! + g;
-    for (let i = 0; i < inF; i++) {
-      dW[o * inF + i] = dW[o * inF + i]! + g * x[r * inF + i]!;
-      dx[r * inF + i] = dx[r * inF + i]! + g * w[o * inF + i]!;
-    }
-  }
-  return { dx, dW, db };
-}
-
-/** Mean softmax cross-entropy with ignore index; returns loss and dlogits. */
-function crossEntropy(logits: Float64Array, targets: number[], classes: number, ignore: number) {
-  const d = new Float64Array(logits.length);
-  let loss = 0;
-  const count = targets.filter((t) => t !== ignore).length;
-  targets.forEach((t, r) => {
-    if (t === ignore) return;
-    const row = logits.subarray(r * classes, (r + 1) * classes);
-    const max = Math.max(...row);
-    const sum = row.reduce((a, v) => a + Math.exp(v - max), 0);
-    loss += Math.log(sum) + max - row[t]!;
-    for (let c = 0; c < classes; c++) d[r * classes + c] = (Math.exp(row[c]! - max) / sum - (c === t ? 1 : 0)) / count;
-  });
-  return { loss: loss / count, d };
-}
-
+const MEAN_IGNORING = { ignoreIndex: -100, reduction: 'mean' } as const;
 const TOLERANCE = { rtol: 1e-4, atol: 1e-6 };
 
 function expectClose(name: string, actual: ArrayLike<number>, expected: ArrayLike<number>): void {
@@ -80,14 +44,14 @@ describe('gradients flow through compositions of modules on a tape', () => {
     const inSd = await project.stateDict();
     const headSd = await head.stateDict();
     const weights = await lstm.stateDict();
-    const p = linear(x, T * B, W(inSd, 'weight'), W(inSd, 'bias'), F, I);
+    const p = referenceLinear(x, T * B, W(inSd, 'weight'), W(inSd, 'bias'), F, I);
     const args = { cell: 'lstm' as const, inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, weights, input: p, steps: T, batch: B };
     const rec = referenceRecurrent(args);
-    const z = linear(rec.output, T * B, W(headSd, 'weight'), W(headSd, 'bias'), D * H, C);
-    const ce = crossEntropy(z, targets, C, -100);
-    const headBack = linearBackward(rec.output, ce.d, T * B, W(headSd, 'weight'), D * H, C);
+    const z = referenceLinear(rec.output, T * B, W(headSd, 'weight'), W(headSd, 'bias'), D * H, C);
+    const ce = referenceSoftmaxCrossEntropy(z, targets, C, MEAN_IGNORING);
+    const headBack = referenceLinearBackward(rec.output, ce.dLogits, T * B, W(headSd, 'weight'), D * H, C);
     const recBack = referenceRecurrentGradients(args, { output: headBack.dx });
-    const inBack = linearBackward(x, recBack.input, T * B, W(inSd, 'weight'), F, I);
+    const inBack = referenceLinearBackward(x, recBack.input, T * B, W(inSd, 'weight'), F, I);
 
     expect((await loss.read())[0]).toBeCloseTo(ce.loss, 5);
     expectClose('d input', await tape.gradient(input)!.read(), inBack.dx);
@@ -124,9 +88,9 @@ describe('gradients flow through compositions of modules on a tape', () => {
     const enc = referenceRecurrent(encArgs);
     const decArgs = { cell: 'gru' as const, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, weights: decWeights, input: xd, steps: Td, batch: B, h0: enc.h };
     const dec = referenceRecurrent(decArgs);
-    const z = linear(dec.output, Td * B, headSd.weight!.data, headSd.bias!.data, H, C);
-    const ce = crossEntropy(z, targets, C, -100);
-    const headBack = linearBackward(dec.output, ce.d, Td * B, headSd.weight!.data, H, C);
+    const z = referenceLinear(dec.output, Td * B, headSd.weight!.data, headSd.bias!.data, H, C);
+    const ce = referenceSoftmaxCrossEntropy(z, targets, C, MEAN_IGNORING);
+    const headBack = referenceLinearBackward(dec.output, ce.dLogits, Td * B, headSd.weight!.data, H, C);
     const decBack = referenceRecurrentGradients(decArgs, { output: headBack.dx });
     const encBack = referenceRecurrentGradients(encArgs, { h: decBack.h0 });
 

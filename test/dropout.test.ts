@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RNN, Tensor, encodeDropout, randomArray } from '../src/index.js';
+import { RNN, Tensor, randomArray } from '../src/index.js';
+import { encodeDropout } from '../src/kernels-entry.js';
 import { dropoutMaskSeed } from '../src/recurrent/state.js';
-import { referenceRecurrent, referenceRecurrentGradients, type StateDict } from '../src/reference/index.js';
+import { referenceDropoutKeeps, referenceDropoutScale, referenceRecurrent, referenceRecurrentGradients, type StateDict } from '../src/reference/index.js';
 import { compareArrays } from './checks/compare.js';
 import { useRuntime } from './helpers.js';
-
-/** The PCG hash, written again here so that the GPU's masks are checked bit for bit. */
-function pcg(v: number): number {
-  const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
-  const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;
-  return ((word >>> 22) ^ word) >>> 0;
-}
-
-function keeps(seed: number, key: number, p: number): boolean {
-  return (pcg((seed ^ pcg(key)) >>> 0) >>> 8) / 16777216 >= p;
-}
 
 describe('dropout', () => {
   const runtime = useRuntime();
@@ -27,7 +17,7 @@ describe('dropout', () => {
     const mask = { p: 0.3, seed: 1234, keyDiv: n, keyMod: n };
     encodeDropout(rt, x.buffer, y.buffer, n, mask);
     const out = await y.read();
-    const expected = Array.from({ length: n }, (_, i) => (keeps(1234, i, 0.3) ? 1 / 0.7 : 0));
+    const expected = referenceDropoutScale(n, mask);
     expect(compareArrays(out, expected, { rtol: 1e-6 }).ok).toBe(true);
     const dropped = out.filter((v) => v === 0).length / n;
     expect(Math.abs(dropped - 0.3)).toBeLessThan(0.02);
@@ -50,7 +40,7 @@ describe('dropout', () => {
 
       // Float64: layer 0, the mask, layer 1, and back.
       const seed = dropoutMaskSeed(21, 1, 0);
-      const scale = Float64Array.from({ length: T * B * H }, (_, i) => (keeps(seed, variational ? i % (B * H) : i, p) ? 1 / (1 - p) : 0));
+      const scale = Float64Array.from({ length: T * B * H }, (_, i) => (referenceDropoutKeeps(seed, variational ? i % (B * H) : i, p) ? 1 / (1 - p) : 0));
       const layer = (l: number): StateDict => Object.fromEntries(Object.entries(weights).filter(([k]) => k.endsWith(`_l${l}`)).map(([k, v]) => [k.replace(`_l${l}`, '_l0'), v]));
       const args0 = { cell: 'rnn' as const, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, weights: layer(0), input: x, steps: T, batch: B };
       const out0 = referenceRecurrent(args0).output;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Embedding, GRU, Linear, Tape, Tensor, softmaxCrossEntropy } from '../src/index.js';
-import { referenceRecurrent, referenceRecurrentGradients } from '../src/reference/index.js';
+import {
+  referenceEmbedding,
+  referenceEmbeddingBackward,
+  referenceLinear,
+  referenceLinearBackward,
+  referenceRecurrent,
+  referenceRecurrentGradients,
+  referenceSoftmaxCrossEntropy,
+} from '../src/reference/index.js';
 import { compareArrays } from './checks/compare.js';
 import { useRuntime } from './helpers.js';
 
@@ -18,18 +26,13 @@ describe('embedding', () => {
     const tape = new Tape(rt);
     const out = embedding.forward(tokens, tape);
     expect(out.shape).toEqual([2, 4, D]);
-    const expected = ids.flatMap((id) => Array.from(table.subarray(id * D, (id + 1) * D)));
-    expect(Array.from(await out.read())).toEqual(expected);
+    expect(Array.from(await out.read())).toEqual(Array.from(referenceEmbedding(table, ids, D)));
 
     const upstream = Float32Array.from({ length: ids.length * D }, (_, i) => Math.sin(i));
     // A known gradient into the embedding: d out = upstream, as tape.backward's seed.
     tape.backward(out, Tensor.from(rt, upstream, [2, 4, D]));
     const grad = await embedding.weightGrad.read();
-    const reference = new Float64Array(V * D);
-    ids.forEach((id, n) => {
-      if (id === 0) return;
-      for (let d = 0; d < D; d++) reference[id * D + d] = reference[id * D + d]! + upstream[n * D + d]!;
-    });
+    const reference = referenceEmbeddingBackward(upstream, ids, V, D, 0);
     const comparison = compareArrays(grad, reference, { rtol: 1e-6, atol: 1e-7 });
     expect(comparison.ok, comparison.message).toBe(true);
     tape.dispose();
@@ -52,24 +55,14 @@ describe('embedding', () => {
     const table = await embedding.weight.read();
     const weights = await gru.stateDict();
     const [W, b] = [(await head.stateDict()).weight!.data, (await head.stateDict()).bias!.data];
-    const input = Float64Array.from(ids.flatMap((id) => Array.from(table.subarray(id * E, (id + 1) * E))));
+    const input = referenceEmbedding(table, ids, E);
     const args = { cell: 'gru' as const, inputSize: E, hiddenSize: H, numLayers: 1, bidirectional: false, weights, input, steps: T, batch: B };
     const hidden = referenceRecurrent(args).output;
-    const dHidden = new Float64Array(T * B * H);
-    for (let r = 0; r < T * B; r++) {
-      const logits = Array.from({ length: C }, (_, c) => b[c]! + Array.from({ length: H }, (_, k) => hidden[r * H + k]! * W[c * H + k]!).reduce((x, y) => x + y, 0));
-      const max = Math.max(...logits);
-      const sum = logits.reduce((a, v) => a + Math.exp(v - max), 0);
-      logits.forEach((v, c) => {
-        const d = (Math.exp(v - max) / sum - (c === targets[r] ? 1 : 0)) / (T * B);
-        for (let k = 0; k < H; k++) dHidden[r * H + k] = dHidden[r * H + k]! + d * W[c * H + k]!;
-      });
-    }
+    const logits = referenceLinear(hidden, T * B, W, b, H, C);
+    const { dLogits } = referenceSoftmaxCrossEntropy(logits, targets, C, { ignoreIndex: -100, reduction: 'mean' });
+    const dHidden = referenceLinearBackward(hidden, dLogits, T * B, W, H, C).dx;
     const back = referenceRecurrentGradients(args, { output: dHidden });
-    const dTable = new Float64Array(V * E);
-    ids.forEach((id, n) => {
-      for (let e = 0; e < E; e++) dTable[id * E + e] = dTable[id * E + e]! + back.input[n * E + e]!;
-    });
+    const dTable = referenceEmbeddingBackward(back.input, ids, V, E);
     const comparison = compareArrays(await embedding.weightGrad.read(), dTable, { rtol: 1e-4, atol: 1e-6 });
     expect(comparison.ok, comparison.message).toBe(true);
     const gruGrads = await gru.gradientStateDict();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, CharLanguageModel, Embedding, Tensor, beamSearch, encodeSampling, generate, randomArray, type RecurrentState, type Runtime, type TokenModel } from '../src/index.js';
-import { referenceLogSoftmax } from '../src/reference/index.js';
+import { ArgumentError, CharLanguageModel, Embedding, Tensor, beamSearch, generate, randomArray, type RecurrentState, type Runtime, type TokenModel } from '../src/index.js';
+import { encodeSampling } from '../src/kernels-entry.js';
+import { referenceBeamSearch, type PrefixLogits } from '../src/reference/index.js';
 import { useRuntime } from './helpers.js';
 
 /** Draws one token per row from `logits` (rows × classes) with the sampling kernel. */
@@ -29,31 +30,15 @@ class BigramModel implements TokenModel {
   }
 }
 
-/** Float64 beam search over a model's per-prefix logits, recomputed from scratch for each prefix. */
-async function referenceBeamSearch(rt: Runtime, model: TokenModel, start: number, width: number, maxLength: number, eos: number, alpha: number) {
-  type Beam = { tokens: number[]; score: number; finished: boolean };
-  let beams: Beam[] = [{ tokens: [], score: 0, finished: false }];
-  const key = (b: Beam) => b.score / Math.pow(Math.max(b.tokens.length, 1), alpha);
-  for (let step = 0; step < maxLength; step++) {
-    const candidates: Beam[] = [];
-    for (const beam of beams) {
-      if (beam.finished) {
-        candidates.push(beam);
-        continue;
-      }
-      const ids = Tensor.from(rt, [start, ...beam.tokens], [beam.tokens.length + 1, 1], 'i32');
-      const { logits, state } = model.step(ids, null);
-      const all = await logits.read();
-      const V = model.vocabularySize;
-      const logp = referenceLogSoftmax(all.subarray(beam.tokens.length * V), V);
-      for (let v = 0; v < V; v++) candidates.push({ tokens: [...beam.tokens, v], score: beam.score + logp[v]!, finished: v === eos });
-      for (const t of [ids, logits, state.h, state.c]) t?.dispose();
-    }
-    // Stable: equal keys keep candidate order, as the kernel does.
-    beams = candidates.map((c, i) => ({ c, i })).sort((a, b) => key(b.c) - key(a.c) || a.i - b.i).slice(0, width).map((x) => x.c);
-  }
-  const best = beams[0]!;
-  return { tokens: best.finished ? best.tokens.slice(0, -1) : best.tokens, score: key(best), logProbability: best.score, finished: best.finished };
+/** The model's logits after a prefix, recomputed from scratch (no carried state). */
+function prefixLogits(rt: Runtime, model: TokenModel): PrefixLogits {
+  return async (prefix) => {
+    const ids = Tensor.from(rt, prefix, [prefix.length, 1], 'i32');
+    const { logits, state } = model.step(ids, null);
+    const all = await logits.read();
+    for (const t of [ids, logits, state.h, state.c]) t?.dispose();
+    return all.subarray((prefix.length - 1) * model.vocabularySize);
+  };
 }
 
 describe('sampling kernel', () => {
@@ -168,7 +153,7 @@ describe('beam search', () => {
     for (const [width, alpha] of [[1, 0], [3, 0], [3, 1], [5, 0.6]] as const) {
       for (const start of [0, 4]) {
         const [gpu] = await beamSearch(rt, model, { start, width, maxLength: 6, eos, alpha });
-        const ref = await referenceBeamSearch(rt, model, start, width, 6, eos, alpha);
+        const ref = await referenceBeamSearch(prefixLogits(rt, model), { start, width, maxLength: 6, eos, alpha, vocabularySize: V });
         expect(Array.from(gpu!.tokens), `width ${width} alpha ${alpha} start ${start}`).toEqual(ref.tokens);
         expect(gpu!.finished).toBe(ref.finished);
         expect(gpu!.logProbability).toBeCloseTo(ref.logProbability, 4);
@@ -184,7 +169,7 @@ describe('beam search', () => {
     const starts = [0, 5, 8];
     const results = await beamSearch(rt, model, { start: starts, width: 4, maxLength: 5, eos: 2, alpha: 0.7 });
     for (const [n, start] of starts.entries()) {
-      const ref = await referenceBeamSearch(rt, model, start, 4, 5, 2, 0.7);
+      const ref = await referenceBeamSearch(prefixLogits(rt, model), { start, width: 4, maxLength: 5, eos: 2, alpha: 0.7, vocabularySize: 9 });
       expect(Array.from(results[n]!.tokens)).toEqual(ref.tokens);
       expect(results[n]!.score).toBeCloseTo(ref.score, 4);
     }

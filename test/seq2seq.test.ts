@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, SequenceClassifier, Seq2Seq, Tape, Tensor, clipGradientNorm, lastStatePool, meanPool, randomArray, randomGenerator } from '../src/index.js';
+import { referenceLastStatePool, referenceLastStatePoolBackward, referenceMeanPool, referenceMeanPoolBackward } from '../src/reference/index.js';
 import { compareArrays } from './checks/compare.js';
 import { expectAllPass, useRuntime } from './helpers.js';
 
@@ -27,11 +28,9 @@ describe('pooling against float64', () => {
     const output = Tensor.from(rt, out, [T, N, F]);
     const tape = new Tape(rt);
     const pooled = meanPool(output, lengths, tape);
-    const expected = new Float64Array(N * F);
-    for (let n = 0; n < N; n++) for (let f = 0; f < F; f++) for (let t = 0; t < lengths[n]!; t++) expected[n * F + f]! += out[(t * N + n) * F + f]! / lengths[n]!;
+    const expected = referenceMeanPool(out, T, lengths, F);
     const seedValues = randomArray(N * F, 2);
-    const expectedGrad = new Float64Array(T * N * F);
-    for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) for (let f = 0; f < F; f++) if (t < lengths[n]!) expectedGrad[(t * N + n) * F + f] = seedValues[n * F + f]! / lengths[n]!;
+    const expectedGrad = referenceMeanPoolBackward(seedValues, T, lengths, F);
     const pooledValues = await pooled.read();
     tape.keep(pooled);
     const seed = Tensor.from(rt, seedValues, [N, F]);
@@ -48,12 +47,11 @@ describe('pooling against float64', () => {
     const h = Tensor.from(rt, state, [blocks, N, H]);
     const tape2 = new Tape(rt);
     const last = lastStatePool(h, 2, tape2);
-    const lastExpected = new Float64Array(N * 2 * H);
-    for (let n = 0; n < N; n++) for (let d = 0; d < 2; d++) for (let j = 0; j < H; j++) lastExpected[n * 2 * H + d * H + j] = state[((2 + d) * N + n) * H + j]!;
+    const stateSizes = { blocks, sequences: N, hidden: H, directions: 2 };
+    const lastExpected = referenceLastStatePool(state, stateSizes);
     const lastValues = await last.read();
     const lastSeedValues = randomArray(N * 2 * H, 4);
-    const lastSeedExpected = new Float64Array(blocks * N * H);
-    for (let n = 0; n < N; n++) for (let d = 0; d < 2; d++) for (let j = 0; j < H; j++) lastSeedExpected[((2 + d) * N + n) * H + j] = lastSeedValues[n * 2 * H + d * H + j]!;
+    const lastSeedExpected = referenceLastStatePoolBackward(lastSeedValues, stateSizes);
     tape2.keep(last);
     const lastSeed = Tensor.from(rt, lastSeedValues, [N, 2 * H]);
     tape2.backward(last, lastSeed);

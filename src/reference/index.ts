@@ -1,8 +1,14 @@
-export { referenceGemm, referenceSumColumns, type ReferenceGemmArgs, type ReferenceGemmResult } from './linear-algebra.js';
+export {
+  referenceGemm,
+  referenceSumColumns,
+  referenceLinear,
+  referenceLinearBackward,
+  type ReferenceGemmArgs,
+  type ReferenceGemmResult,
+} from './linear-algebra.js';
 export {
   referenceRecurrent,
   referenceRecurrentGradients,
-  gateCount,
   type ReferenceRecurrentArgs,
   type ReferenceRecurrentResult,
   type ReferenceSeeds,
@@ -12,3 +18,13 @@ export {
   type Nonlinearity,
 } from './recurrent.js';
 export { referenceLayerNorm, referenceLogSoftmax, type LayerNormResult } from './layers.js';
+export { referenceSoftmaxCrossEntropy, type ReferenceCrossEntropyOptions, type ReferenceCrossEntropyResult } from './softmax_cross_entropy.js';
+export { referenceEmbedding, referenceEmbeddingBackward } from './embedding.js';
+export { referenceMeanPool, referenceMeanPoolBackward, referenceLastStatePool, referenceLastStatePoolBackward, type PooledStateSizes } from './pooling.js';
+export { referencePcgHash, referenceDropoutKeeps, referenceDropoutScale, type ReferenceDropoutMask } from './elementwise.js';
+export {
+  referenceBeamSearch,
+  type PrefixLogits,
+  type ReferenceBeamSearchOptions,
+  type ReferenceBeamHypothesis,
+} from './beam_search.js';

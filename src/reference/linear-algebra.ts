@@ -1,6 +1,7 @@
 /**
- * Float64 CPU references for the GEMM and reduction kernels: the oracles for tests,
- * exported for users who debug. Row-major arrays, same conventions as the GPU ops.
+ * Float64 CPU references for the GEMM and reduction kernels, and the linear layer built on
+ * them: the oracles for tests, exported for users who debug. Row-major arrays, same
+ * conventions as the GPU ops.
  */
 
 export interface ReferenceGemmArgs {
@@ -86,4 +87,31 @@ export function referenceSumColumns(
     magnitude[c] = Math.abs(alpha) * abs + Math.abs(previous);
   }
   return { value, magnitude };
+}
+
+/** A linear layer over rows: y = x·Wᵀ + b, x [rows, inF], W [outF, inF]. */
+export function referenceLinear(x: ArrayLike<number>, rows: number, w: ArrayLike<number>, b: ArrayLike<number>, inF: number, outF: number): Float64Array {
+  const y = new Float64Array(rows * outF);
+  for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) {
+    let s = b[o]!;
+    for (let i = 0; i < inF; i++) s += x[r * inF + i]! * w[o * inF + i]!;
+    y[r * outF + o] = s;
+  }
+  return y;
+}
+
+/** Backward of referenceLinear for dL/dy: dx, dW, db. */
+export function referenceLinearBackward(x: ArrayLike<number>, dy: ArrayLike<number>, rows: number, w: ArrayLike<number>, inF: number, outF: number): { dx: Float64Array; dW: Float64Array; db: Float64Array } {
+  const dx = new Float64Array(rows * inF);
+  const dW = new Float64Array(outF * inF);
+  const db = new Float64Array(outF);
+  for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) {
+    const g = dy[r * outF + o]!;
+    db[o] = db[o]! + g;
+    for (let i = 0; i < inF; i++) {
+      dW[o * inF + i] = dW[o * inF + i]! + g * x[r * inF + i]!;
+      dx[r * inF + i] = dx[r * inF + i]! + g * w[o * inF + i]!;
+    }
+  }
+  return { dx, dW, db };
 }

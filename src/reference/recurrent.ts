@@ -12,11 +12,6 @@ import { add } from './steps.js';
 
 export type { CellType, Nonlinearity, StateDict };
 
-/** Gates of a cell: 4 for an LSTM, 3 for a GRU, 1 for an Elman RNN. */
-export function gateCount(config: CellType | CellConfig): number {
-  return variantOf(typeof config === 'string' ? { cell: config } : config).gates.length;
-}
-
 function variantOf(config: Partial<CellConfig> & Pick<CellConfig, 'cell'>): CellVariant {
   return cellVariant({ resetAfter: true, nonlinearity: 'tanh', peephole: false, ...config });
 }
