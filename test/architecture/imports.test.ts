@@ -72,3 +72,26 @@ describe('src/ imports', () => {
     expect(outward).toEqual([]);
   });
 });
+
+describe('test/ mirrors src/', () => {
+  const TEST = resolve(SRC, '../test');
+  /** Folders that hold shared checks, fixtures and the browser and package runs, not tests of one module. */
+  const SUPPORT = new Set(['checks', 'golden', 'browser', 'package', 'architecture']);
+  const shaders = new Set(readdirSync(resolve(SRC, '../shaders')).map((f) => f.replace(/\.wgsl$/, '')));
+  const references = new Set(readdirSync(resolve(SRC, 'reference')).map((f) => f.replace(/\.ts$/, '')));
+
+  it('puts each test in the folder of the code it tests', () => {
+    const misplaced = readdirSync(TEST, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !SUPPORT.has(entry.name))
+      .flatMap((entry) => (statSync(join(SRC, entry.name), { throwIfNoEntry: false })?.isDirectory() ? [] : [entry.name]));
+    expect(misplaced).toEqual([]);
+    // At the top level only tests of top-level modules (and of the README).
+    const top = readdirSync(TEST).filter((f) => f.endsWith('.test.ts')).map((f) => f.replace(/\.test\.ts$/, ''));
+    expect(top.filter((name) => name !== 'readme' && !statSync(join(SRC, `${name}.ts`), { throwIfNoEntry: false }))).toEqual([]);
+  });
+
+  it('names each kernel test after its kernel family (a shader or its float64 reference)', () => {
+    const tests = readdirSync(join(TEST, 'kernels')).filter((f) => f.endsWith('.test.ts')).map((f) => f.replace(/\.test\.ts$/, ''));
+    expect(tests.filter((name) => name !== 'descriptors' && !shaders.has(name) && !references.has(name))).toEqual([]);
+  });
+});

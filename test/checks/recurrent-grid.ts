@@ -86,3 +86,21 @@ export function scheduleCases(): RecurrentCase[] {
   }
   return cases;
 }
+
+/** Sizes for backward: the float64 BPTT reference costs a few times the forward's. */
+export function backwardSizeCases(): RecurrentCase[] {
+  const cases: RecurrentCase[] = [];
+  for (const variant of CELL_VARIANTS) {
+    const base = { ...variant, numLayers: 1 };
+    cases.push(
+      { ...base, inputSize: 3, hiddenSize: 1, bidirectional: true, steps: 300, batch: 3, withLengths: true, withInitialState: true },
+      { ...base, inputSize: 4, hiddenSize: 7, bidirectional: false, steps: 300, batch: 1, chunkLength: 7 },
+      { ...base, inputSize: 16, hiddenSize: 64, bidirectional: true, steps: 5, batch: 64, withLengths: true, chunkLength: 2 },
+      { ...base, inputSize: 16, hiddenSize: 64, bidirectional: false, steps: 30, batch: 3, batchFirst: true },
+      { ...base, inputSize: 8, hiddenSize: 256, bidirectional: false, steps: 5, batch: 3, withInitialState: true },
+      { ...base, inputSize: 8, hiddenSize: 1024, bidirectional: false, steps: 2, batch: 1 },
+      { ...base, inputSize: 2, hiddenSize: 7, numLayers: 2, bidirectional: true, steps: 5, batch: 256, withLengths: true },
+    );
+  }
+  return cases;
+}

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, Linear, Tape, Tensor, randomArray, softmaxCrossEntropy, type StateDict } from '../src/index.js';
+import { GRU, LSTM, Linear, Tape, Tensor, randomArray, softmaxCrossEntropy, type StateDict } from '../../src/index.js';
 import {
   referenceLinear,
   referenceLinearBackward,
   referenceRecurrent,
   referenceRecurrentGradients,
   referenceSoftmaxCrossEntropy,
-} from '../src/reference/index.js';
-import { compareArrays } from './checks/compare.js';
-import { useRuntime } from './helpers.js';
+} from '../../src/reference/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { useRuntime } from '../helpers.js';
 
 const MEAN_IGNORING = { ignoreIndex: -100, reduction: 'mean' } as const;
 const TOLERANCE = { rtol: 1e-4, atol: 1e-6 };

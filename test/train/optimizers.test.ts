@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Adagrad, Adam, AdamW, SGD, Tensor, clipGradientNorm, clipGradientValue, gradientNorm, type Optimizer, type Parameter, type Runtime } from '../src/index.js';
-import { compareArrays } from './checks/compare.js';
-import { loadOptimizerGolden } from './checks/golden.js';
-import { useRuntime } from './helpers.js';
+import { Adagrad, Adam, AdamW, SGD, Tensor, clipGradientNorm, clipGradientValue, gradientNorm, type Optimizer, type Parameter, type Runtime } from '../../src/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { loadOptimizerGolden } from '../checks/golden.js';
+import { useRuntime } from '../helpers.js';
 
 const golden = loadOptimizerGolden();
 const sizes = JSON.parse(golden.metadata.sizes!) as number[];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Tape, Tensor, randomArray, softmaxCrossEntropy } from '../src/index.js';
-import { referenceSoftmaxCrossEntropy } from '../src/reference/index.js';
-import { compareArrays } from './checks/compare.js';
-import { useRuntime } from './helpers.js';
+import { Tape, Tensor, randomArray, softmaxCrossEntropy } from '../../src/index.js';
+import { referenceSoftmaxCrossEntropy } from '../../src/reference/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { useRuntime } from '../helpers.js';
 
 describe('fused softmax cross-entropy against float64', () => {
   const runtime = useRuntime();

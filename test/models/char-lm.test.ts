@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, CharVocabulary, StreamBatches, splitStream, unigramBitsPerToken } from '../src/index.js';
-import { parseSampleOptions, parseTrainOptions, trainDefaults, type TrainOptions } from '../src/cli/options.js';
-import { train } from '../src/cli/trainer.js';
-import { sampleFromCheckpoint } from '../src/cli/sample.js';
-import { firstNameSet, firstNames, mobyDick, textFile } from '../src/cli/corpora.js';
-import { useRuntime } from './helpers.js';
+import { ArgumentError, CharVocabulary, StreamBatches, splitStream, unigramBitsPerToken } from '../../src/index.js';
+import { parseSampleOptions, parseTrainOptions, trainDefaults, type TrainOptions } from '../../src/cli/options.js';
+import { train } from '../../src/cli/trainer.js';
+import { sampleFromCheckpoint } from '../../src/cli/sample.js';
+import { firstNameSet, firstNames, mobyDick, textFile } from '../../src/cli/corpora.js';
+import { useRuntime } from '../helpers.js';
 
 const TEXT = Array.from({ length: 60 }, (_, i) => `the quick brown fox ${i % 7} jumps over the lazy dog; a whale, a ship.\n`).join('');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Embedding, GRU, LSTM, Linear, Tensor, TruncatedBPTT, randomArray, randomGenerator, softmaxCrossEntropy, type Runtime, type Tape } from '../src/index.js';
-import { compareArrays } from './checks/compare.js';
-import { useRuntime } from './helpers.js';
+import { Embedding, GRU, LSTM, Linear, Tensor, TruncatedBPTT, randomArray, randomGenerator, softmaxCrossEntropy, type Runtime, type Tape } from '../../src/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { useRuntime } from '../helpers.js';
 
 /**
  * Trains on `steps` steps of a synthetic stream in windows fed from the host; returns the

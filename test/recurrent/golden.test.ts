@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, decodeSafetensors, encodeSafetensors } from '../src/index.js';
-import { compareArrays } from './checks/compare.js';
-import { loadGoldens, networkFor } from './checks/golden.js';
-import { useRuntime } from './helpers.js';
+import { Tensor, decodeSafetensors, encodeSafetensors } from '../../src/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { loadGoldens, networkFor } from '../checks/golden.js';
+import { useRuntime } from '../helpers.js';
 
 const TOLERANCE = { rtol: 1e-5, atol: 1e-5 };
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { referenceRecurrent, referenceRecurrentGradients, type ReferenceRecurrentArgs } from '../src/reference/index.js';
-import { initialStateDict, randomArray } from '../src/index.js';
-import { compareArrays } from './checks/compare.js';
-import { CELL_VARIANTS } from './checks/recurrent-grid.js';
-import { loadGoldens } from './checks/golden.js';
+import { referenceRecurrent, referenceRecurrentGradients, type ReferenceRecurrentArgs } from '../../src/reference/index.js';
+import { initialStateDict, randomArray } from '../../src/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { CELL_VARIANTS } from '../checks/recurrent-grid.js';
+import { loadGoldens } from '../checks/golden.js';
 
 /** Σ output·seed_o + Σ h·seed_h + Σ c·seed_c: the scalar whose gradient is checked. */
 function loss(args: ReferenceRecurrentArgs, seeds: { output: Float64Array; h: Float64Array; c: Float64Array }): number {

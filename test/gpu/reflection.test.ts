@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { KERNELS, bindGroupLayoutEntries, gemmKernel, packUniforms, reduceColumnsKernel, reflectEntryPoint, type ShaderSource } from '../src/kernels-entry.js';
-import { useRuntime } from './helpers.js';
+import { KERNELS, bindGroupLayoutEntries, gemmKernel, packUniforms, reduceColumnsKernel, reflectEntryPoint, type ShaderSource } from '../../src/kernels-entry.js';
+import { useRuntime } from '../helpers.js';
 
 /** Every shader the library ships, as its kernel descriptors compose them. */
 const SHADERS: readonly ShaderSource[] = KERNELS.map((kernel) => kernel.shader);
 
 /** Shared WGSL the host prepends to a kernel's file (the recurrent kernels'). */
 const COMMON = 'recurrent_common.wgsl';
-const readShader = (file: string): string => readFileSync(new URL(`../shaders/${file}`, import.meta.url), 'utf8');
+const readShader = (file: string): string => readFileSync(new URL(`../../shaders/${file}`, import.meta.url), 'utf8');
 
 /** Constants that overrides without defaults need before a pipeline can be made. */
 const REQUIRED_CONSTANTS: Record<string, Record<string, number>> = {
@@ -42,7 +42,7 @@ describe('reflection', () => {
   const runtime = useRuntime();
 
   it('covers every file in shaders/', () => {
-    const files = readdirSync(new URL('../shaders', import.meta.url)).filter((f) => f.endsWith('.wgsl') && f !== COMMON);
+    const files = readdirSync(new URL('../../shaders', import.meta.url)).filter((f) => f.endsWith('.wgsl') && f !== COMMON);
     expect(SHADERS.map((s) => `${s.name}.wgsl`).sort()).toEqual(files.sort());
   });
 

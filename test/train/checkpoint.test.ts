@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, LSTM, Linear, SGD, Tape, Tensor, loadCheckpoint, randomArray, saveCheckpoint, softmaxCrossEntropy, type Runtime } from '../src/index.js';
-import { useRuntime } from './helpers.js';
+import { Adam, LSTM, Linear, SGD, Tape, Tensor, loadCheckpoint, randomArray, saveCheckpoint, softmaxCrossEntropy, type Runtime } from '../../src/index.js';
+import { useRuntime } from '../helpers.js';
 
 function build(runtime: Runtime) {
   const lstm = new LSTM(runtime, { inputSize: 3, hiddenSize: 6, numLayers: 2, init: { seed: 1 } });

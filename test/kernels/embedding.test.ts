@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Embedding, GRU, Linear, Tape, Tensor, softmaxCrossEntropy } from '../src/index.js';
+import { Embedding, GRU, Linear, Tape, Tensor, softmaxCrossEntropy } from '../../src/index.js';
 import {
   referenceEmbedding,
   referenceEmbeddingBackward,
@@ -8,9 +8,9 @@ import {
   referenceRecurrent,
   referenceRecurrentGradients,
   referenceSoftmaxCrossEntropy,
-} from '../src/reference/index.js';
-import { compareArrays } from './checks/compare.js';
-import { useRuntime } from './helpers.js';
+} from '../../src/reference/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { useRuntime } from '../helpers.js';
 
 describe('embedding', () => {
   const runtime = useRuntime();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RNN, Tensor, randomArray } from '../src/index.js';
-import { encodeDropout } from '../src/kernels-entry.js';
-import { dropoutMaskSeed } from '../src/recurrent/state.js';
-import { referenceDropoutKeeps, referenceDropoutScale, referenceRecurrent, referenceRecurrentGradients, type StateDict } from '../src/reference/index.js';
-import { compareArrays } from './checks/compare.js';
-import { useRuntime } from './helpers.js';
+import { RNN, Tensor, randomArray } from '../../src/index.js';
+import { encodeDropout } from '../../src/kernels-entry.js';
+import { dropoutMaskSeed } from '../../src/recurrent/state.js';
+import { referenceDropoutKeeps, referenceDropoutScale, referenceRecurrent, referenceRecurrentGradients, type StateDict } from '../../src/reference/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { useRuntime } from '../helpers.js';
 
 describe('dropout', () => {
   const runtime = useRuntime();

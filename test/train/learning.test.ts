@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, LSTM, Linear, RNN, Tape, Tensor, clipGradientNorm, randomGenerator, softmaxCrossEntropy, type RecurrentNetwork, type Runtime } from '../src/index.js';
-import { useRuntime } from './helpers.js';
+import { Adam, LSTM, Linear, RNN, Tape, Tensor, clipGradientNorm, randomGenerator, softmaxCrossEntropy, type RecurrentNetwork, type Runtime } from '../../src/index.js';
+import { useRuntime } from '../helpers.js';
 
 /** A recurrent network with a linear head over its output at every step. */
 interface Model {

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
-import { checkColumnReductions } from './checks/kernel-checks.js';
-import { expectAllPass, useRuntime } from './helpers.js';
+import { checkColumnReductions } from '../checks/kernel-checks.js';
+import { expectAllPass, useRuntime } from '../helpers.js';
 
 describe('column reductions against the float64 reference', () => {
   const runtime = useRuntime();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, CharLanguageModel, Embedding, Tensor, beamSearch, generate, randomArray, type RecurrentState, type Runtime, type TokenModel } from '../src/index.js';
-import { encodeSampling } from '../src/kernels-entry.js';
-import { referenceBeamSearch, type PrefixLogits } from '../src/reference/index.js';
-import { useRuntime } from './helpers.js';
+import { ArgumentError, CharLanguageModel, Embedding, Tensor, beamSearch, generate, randomArray, type RecurrentState, type Runtime, type TokenModel } from '../../src/index.js';
+import { encodeSampling } from '../../src/kernels-entry.js';
+import { referenceBeamSearch, type PrefixLogits } from '../../src/reference/index.js';
+import { useRuntime } from '../helpers.js';
 
 /** Draws one token per row from `logits` (rows × classes) with the sampling kernel. */
 async function draw(rt: Runtime, logits: Float32Array, rows: number, classes: number, options: { temperature: number; topK?: number; seed?: number; step?: number }): Promise<Int32Array> {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, DeviceLimitError, GRU, LSTM, RNN, Tensor, initialStateDict } from '../src/index.js';
-import { randomArray } from '../src/util/random.js';
-import { compareArrays } from './checks/compare.js';
-import { makeNetwork, RECURRENT_RTOL, type RecurrentCase } from './checks/recurrent-checks.js';
-import { useRuntime } from './helpers.js';
+import { ArgumentError, DeviceLimitError, GRU, LSTM, RNN, Tensor, initialStateDict } from '../../src/index.js';
+import { randomArray } from '../../src/util/random.js';
+import { compareArrays } from '../checks/compare.js';
+import { makeNetwork, RECURRENT_RTOL, type RecurrentCase } from '../checks/recurrent-checks.js';
+import { useRuntime } from '../helpers.js';
 
 describe('streaming', () => {
   const runtime = useRuntime();

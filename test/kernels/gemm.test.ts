@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
-import { checkGemmEpilogue, checkGemmGrid } from './checks/kernel-checks.js';
-import { expectAllPass, useRuntime } from './helpers.js';
+import { checkGemmEpilogue, checkGemmGrid } from '../checks/kernel-checks.js';
+import { expectAllPass, useRuntime } from '../helpers.js';
 
 describe('gemm against the float64 reference (rtol 1e-5)', () => {
   const runtime = useRuntime();

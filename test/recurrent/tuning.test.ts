@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, LSTM, Tensor, exportTuning, importTuning, randomArray, tuneRecurrent, tuningKey } from '../src/index.js';
-import { checkRecurrentCase, caseName } from './checks/recurrent-checks.js';
-import { checkGradientCase } from './checks/gradient-checks.js';
-import { scheduleCases } from './checks/recurrent-grid.js';
-import { expectAllPass, useRuntime } from './helpers.js';
-
-describe('every schedule a tuner may choose gives the float64 results', () => {
-  const runtime = useRuntime();
-  for (const c of scheduleCases()) {
-    it(`${caseName(c)}: forward (1e-5) and gradients (1e-4)`, async () => {
-      expectAllPass(await checkRecurrentCase(runtime(), c));
-      expectAllPass(await checkGradientCase(runtime(), c));
-    });
-  }
-});
+import { ArgumentError, LSTM, Tensor, exportTuning, importTuning, randomArray, tuneRecurrent, tuningKey } from '../../src/index.js';
+import { useRuntime } from '../helpers.js';
 
 describe('tuneRecurrent', () => {
   const runtime = useRuntime();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, SequenceClassifier, Seq2Seq, Tape, Tensor, clipGradientNorm, lastStatePool, meanPool, randomArray, randomGenerator } from '../src/index.js';
-import { referenceLastStatePool, referenceLastStatePoolBackward, referenceMeanPool, referenceMeanPoolBackward } from '../src/reference/index.js';
-import { compareArrays } from './checks/compare.js';
-import { expectAllPass, useRuntime } from './helpers.js';
+import { Adam, SequenceClassifier, Seq2Seq, Tape, Tensor, clipGradientNorm, lastStatePool, meanPool, randomArray, randomGenerator } from '../../src/index.js';
+import { referenceLastStatePool, referenceLastStatePoolBackward, referenceMeanPool, referenceMeanPoolBackward } from '../../src/reference/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { expectAllPass, useRuntime } from '../helpers.js';
 
 const STEPS = 250;
 const BOS = 10;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, LayerNorm, Tape, Tensor, randomArray } from '../src/index.js';
-import { referenceLayerNorm } from '../src/reference/index.js';
-import { compareArrays } from './checks/compare.js';
-import { expectAllPass, useRuntime } from './helpers.js';
+import { ArgumentError, LayerNorm, Tape, Tensor, randomArray } from '../../src/index.js';
+import { referenceLayerNorm } from '../../src/reference/index.js';
+import { compareArrays } from '../checks/compare.js';
+import { expectAllPass, useRuntime } from '../helpers.js';
 
 describe('layer norm', () => {
   const runtime = useRuntime();
