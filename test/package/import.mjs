@@ -19,7 +19,8 @@ const check = (ok, what) => {
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 check(pkg.sideEffects === false && pkg.type === 'module' && pkg.exports['.'].types === './dist/index.d.ts', 'package.json: ESM, sideEffects false, exports with types');
 check(readFileSync('dist/index.d.ts', 'utf8').includes('createRuntime'), 'dist/index.d.ts declares the API');
-check(pkg.exports['./kernels'].types === './dist/kernels-entry.d.ts' && readFileSync('dist/kernels-entry.d.ts', 'utf8').includes('KERNELS'), "dist/kernels-entry.d.ts declares 'webgpu-rnn/kernels'");
+const kernelTypes = readFileSync('dist/kernels-entry.d.ts', 'utf8');
+check(pkg.exports['./kernels'].types === './dist/kernels-entry.d.ts' && kernelTypes.includes("from './kernels/index.js'") && readFileSync('dist/kernels/index.d.ts', 'utf8').includes('KERNELS'), "dist/kernels-entry.d.ts declares 'webgpu-rnn/kernels'");
 check(KERNELS.length > 0 && typeof encodeGemm === 'function' && !('encodeGemm' in root) && !('KERNELS' in root), `'webgpu-rnn/kernels' holds the ${KERNELS.length} kernel descriptors and encode functions; the root does not`);
 
 const runtime = await createRuntime();
