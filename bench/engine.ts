@@ -1,5 +1,5 @@
 /** This engine on one shape: inference (forward, read back) and one training step (Adam). */
-import { Adam, GRU, LSTM, Tensor, randomArray, type RecurrentNetwork, type Runtime } from '../src/index.js';
+import { Adam, GRU, LSTM, Tensor, randomArray, type RecurrentNetwork, type Runtime, type TunedChoice } from '../src/index.js';
 import { measure, type Measurement } from './measure.js';
 import { forwardFlops, trainingFlops, type BenchShape } from './shapes.js';
 
@@ -10,10 +10,12 @@ export interface EngineCase {
   dispose: () => void;
 }
 
-export function engineCase(runtime: Runtime, shape: BenchShape): EngineCase {
+/** `schedule` fixes scheduler choices (a strategy, say) over the tuned and default ones. */
+export function engineCase(runtime: Runtime, shape: BenchShape, schedule: TunedChoice = {}): EngineCase {
   const { inputSize: I, hiddenSize: H, steps: T, batch: B } = shape;
   const Module = shape.cell === 'lstm' ? LSTM : GRU;
   const network: RecurrentNetwork = new Module(runtime, { inputSize: I, hiddenSize: H, init: { seed: 1 } });
+  network.scheduleOverrides = schedule;
   const optimizer = new Adam(runtime, network.parameters(), { lr: 1e-3 });
   const x = Tensor.from(runtime, randomArray(T * B * I, 2), [T, B, I]);
   const seed = Tensor.from(runtime, new Float32Array(T * B * H).fill(1 / (T * B * H)), [T, B, H]);

@@ -37,11 +37,12 @@ var<workgroup> direct: array<f32, BT * H>;           // [BT][H], dh reaching h_p
 
 fn load_unit(tile: Tile, i: u32) { dh_buf[i] = dh_state[tile.state + i]; }
 
-fn store_unit(tile: Tile, i: u32, last: u32) { dh_state[tile.state + i] = dh_buf[i]; }
+fn store_unit(tile: Tile, i: u32, last: u32) { dh_state[tile.state_out + i] = dh_buf[i]; }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
   // Phase A: z and n gradients (and r in PyTorch's form), per (row, unit j).
-  for (var item = lid; item < tile.rows * H; item += WG) { gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s); }
+  // Every unit's (the recurrent product needs them all); only the owned units' go to memory.
+  for (var item = lid; item < tile.rows * H; item += WG) { gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s, owns(tile, item % H)); }
   workgroupBarrier();
 
   let d = tile.d;
@@ -65,7 +66,7 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
       let at = unit_index(d, t, b, SAVED, 0u, k);
       let r = saved[at];
       let dr = d_rh * saved[at + 4u * H] * r * (1.0 - r);
-      d_gates[unit_index(d, t, b, GATES, 0u, k)] = dr;
+      if (owns(tile, k)) { d_gates[unit_index(d, t, b, GATES, 0u, k)] = dr; }
       dg_buf[row * GATES * H + k] = dr;
       direct[row * H + k] += d_rh * r;
     }
@@ -75,9 +76,9 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
   // dh_carry = W_hhᵀ · (recurrent gate gradients) + direct; Cho's n block went through r ⊙ h.
   // A work item is 4 units × BB rows: each weight load serves BB rows, each gradient load 4 units.
   let rows_used = select(2u * H, GATES * H, RESET_AFTER);
-  let unit_groups = (H + 3u) / 4u;
+  let unit_groups = (tile.units + 3u) / 4u;
   for (var item = lid; item < unit_groups * ((rows + BB - 1u) / BB); item += WG) {
-    let k0 = (item % unit_groups) * 4u;
+    let k0 = tile.unit0 + (item % unit_groups) * 4u;
     let first = (item / unit_groups) * BB;
     // Units past H repeat unit H − 1 (never stored).
     let w = w_base + min(vec4<u32>(k0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(H - 1u)) * GATES * H;
@@ -93,58 +94,50 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
       }
     }
     for (var r = 0u; r < BB; r++) {
-      if (first + r < rows) { store_dh(b0, first + r, k0, s, acc[r]); }
+      if (first + r < rows) { store_dh(tile, first + r, k0, s, acc[r]); }
     }
   }
   workgroupBarrier();
 }
 
-// dh_carry of tile row `row`, units k0..k0+3 (those below H): the product plus the direct
+// dh_carry of tile row `row`, units k0..k0+3 (the owned ones): the product plus the direct
 // path. Rows past their sequence's end keep dh unchanged.
-fn store_dh(b0: u32, row: u32, k0: u32, s: u32, acc: vec4<f32>) {
-  if (s >= sequence_length(b0 + row)) { return; }
+fn store_dh(tile: Tile, row: u32, k0: u32, s: u32, acc: vec4<f32>) {
+  if (s >= sequence_length(tile.b0 + row)) { return; }
   for (var u = 0u; u < 4u; u++) {
     let k = k0 + u;
-    if (k < H) { dh_buf[row * H + k] = acc[u] + direct[row * H + k]; }
+    if (owns(tile, k)) { dh_buf[row * H + k] = acc[u] + direct[row * H + k]; }
   }
 }
 
 // Phase A for tile row `row` (sequence b), unit j: gate gradients to memory and workgroup
 // memory, and the part of dh_carry that bypasses W_hh.
-fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32) {
-  if (s >= sequence_length(b)) {
-    let zero_at = unit_index(d, s, b, GATES, 0u, j);
-    for (var g = 0u; g < GATES; g++) {
-      d_gates[zero_at + g * H] = 0.0;
-      if (RESET_AFTER) { d_gates_h[zero_at + g * H] = 0.0; }
-      dg_buf[row * GATES * H + g * H + j] = 0.0;
-    }
-    return;
+fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32, owned: bool) {
+  var input_side = vec3<f32>(0.0);     // of X·W_ihᵀ + b_ih: d_r, d_z, dn_pre
+  var recurrent_side = vec3<f32>(0.0); // of W_hh·h + b_hh: d_r, d_z, dn_pre · r (Cho: dn_pre; d_r comes later)
+  var t = s;
+  if (s < sequence_length(b)) {
+    t = time_of(d, b, s);
+    let at = unit_index(d, t, b, SAVED, 0u, j);
+    let r = saved[at];
+    let z = saved[at + H];
+    let n = saved[at + 2u * H];
+    let e = saved[at + 3u * H];
+    let h_prev = saved[at + 4u * H];
+    let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
+    let dn_pre = dh * (1.0 - z) * (1.0 - n * n);
+    let dz = dh * (h_prev - n) * z * (1.0 - z);
+    direct[row * H + j] = dh * z;
+    let dr = select(0.0, dn_pre * e * r * (1.0 - r), RESET_AFTER);
+    input_side = vec3<f32>(dr, dz, dn_pre);
+    recurrent_side = vec3<f32>(dr, dz, select(dn_pre, dn_pre * r, RESET_AFTER));
   }
-  let t = time_of(d, b, s);
-  let at = unit_index(d, t, b, SAVED, 0u, j);
-  let r = saved[at];
-  let z = saved[at + H];
-  let n = saved[at + 2u * H];
-  let e = saved[at + 3u * H];
-  let h_prev = saved[at + 4u * H];
-  let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
-  let dn_pre = dh * (1.0 - z) * (1.0 - n * n);
-  let dz = dh * (h_prev - n) * z * (1.0 - z);
-  direct[row * H + j] = dh * z;
   let out_at = unit_index(d, t, b, GATES, 0u, j);
-  d_gates[out_at + H] = dz;
-  d_gates[out_at + 2u * H] = dn_pre;
-  dg_buf[row * GATES * H + H + j] = dz;
-  if (RESET_AFTER) {
-    let dr = dn_pre * e * r * (1.0 - r);
-    d_gates[out_at] = dr;
-    d_gates_h[out_at] = dr;
-    d_gates_h[out_at + H] = dz;
-    d_gates_h[out_at + 2u * H] = dn_pre * r;
-    dg_buf[row * GATES * H + j] = dr;
-    dg_buf[row * GATES * H + 2u * H + j] = dn_pre * r;
-  } else {
-    dg_buf[row * GATES * H + 2u * H + j] = dn_pre;
+  for (var g = 0u; g < GATES; g++) {
+    dg_buf[row * GATES * H + g * H + j] = recurrent_side[g];
+    if (owned) {
+      d_gates[out_at + g * H] = input_side[g];
+      if (RESET_AFTER) { d_gates_h[out_at + g * H] = recurrent_side[g]; }
+    }
   }
 }

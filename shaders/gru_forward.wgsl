@@ -35,15 +35,18 @@ var<workgroup> aux: array<f32, AUX_SIZE>;        // Cho's form: [BT][H] of r ⊙
 
 fn load_unit(tile: Tile, i: u32) { h_buf[i] = h_state[tile.state + i]; }
 
-fn store_unit(tile: Tile, i: u32, last: u32) { h_state[tile.state + i] = h_buf[last + i]; }
+fn store_unit(tile: Tile, i: u32, last: u32) { h_state[tile.state_out + i] = h_buf[last + i]; }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
   let w_base = tile.d * H * GATES * H;
   let bias_base = tile.d * GATES * H;
-  let items = (tile.rows + BB - 1u) / BB * H;
-  for (var item = lid; item < items; item += WG) {
-    let j = item % H;
-    let first = (item / H) * BB;
+  // Work items: (unit j, block of BB sequences), over the owned units; Cho's form needs
+  // r ⊙ h of every unit before its second product, so its first phase covers them all.
+  let unit0 = select(0u, tile.unit0, RESET_AFTER);
+  let units = select(H, tile.units, RESET_AFTER);
+  for (var item = lid; item < (tile.rows + BB - 1u) / BB * units; item += WG) {
+    let j = unit0 + item % units;
+    let first = (item / units) * BB;
     let rows = block_rows(first, 0u, tile.rows) * H + step.prev;
     // Recurrent products of r, z (and n in PyTorch's form) for up to four sequences.
     var acc = array<vec4<f32>, 4>();
@@ -68,9 +71,9 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
   if (!RESET_AFTER) {
     workgroupBarrier();
     // Second product: W_hn · (r ⊙ h), four sequences per vec4.
-    for (var item = lid; item < items; item += WG) {
-      let j = item % H;
-      let first = (item / H) * BB;
+    for (var item = lid; item < (tile.rows + BB - 1u) / BB * tile.units; item += WG) {
+      let j = tile.unit0 + item % tile.units;
+      let first = (item / tile.units) * BB;
       let rows = block_rows(first, 0u, tile.rows) * H;
       var acc = vec4<f32>(0.0);
       for (var k = 0u; k < H; k++) {
@@ -114,7 +117,7 @@ fn gates_before(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) 
   let rh = r * h_buf[step.prev + row * H + j];
   aux[row * H + j] = rh;
   aux[BT * H + row * H + j] = sigmoid(pre[p + H] + recurrent.y);
-  if (SAVE) {
+  if (SAVE && owns(tile, j)) {
     let at = unit_index(tile.d, t, b, SAVED, 0u, j);
     saved[at] = r;
     saved[at + 3u * H] = rh;

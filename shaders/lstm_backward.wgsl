@@ -40,23 +40,24 @@ fn load_unit(tile: Tile, i: u32) {
 }
 
 fn store_unit(tile: Tile, i: u32, last: u32) {
-  dh_state[tile.state + i] = dh_buf[i];
-  dc_state[tile.state + i] = dc_buf[i];
+  dh_state[tile.state_out + i] = dh_buf[i];
+  dc_state[tile.state_out + i] = dc_buf[i];
 }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
-  // Phase A: gate gradients, elementwise per (row, unit j).
+  // Phase A: gate gradients, elementwise per (row, unit j), for every unit (phase B needs
+  // them all); only the owned units' go to memory.
   for (var item = lid; item < tile.rows * H; item += WG) {
-    gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s);
+    gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s, owns(tile, item % H));
   }
   workgroupBarrier();
 
   // Phase B: dh_carry = W_hhᵀ · d_gates. A work item is 4 units × BB rows: each weight
   // load (4 contiguous rows of W_hhᵀ-stored) serves BB rows, each d_gates load 4 units.
   let w_base = tile.d * H * GATES * H;
-  let unit_groups = (H + 3u) / 4u;
+  let unit_groups = (tile.units + 3u) / 4u;
   for (var item = lid; item < unit_groups * ((tile.rows + BB - 1u) / BB); item += WG) {
-    let k0 = (item % unit_groups) * 4u;
+    let k0 = tile.unit0 + (item % unit_groups) * 4u;
     let first = (item / unit_groups) * BB;
     // Units past H repeat unit H − 1 (never stored).
     let w = w_base + min(vec4<u32>(k0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(H - 1u)) * GATES * H;
@@ -72,7 +73,7 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
       }
     }
     for (var r = 0u; r < BB; r++) {
-      if (first + r < tile.rows) { store_dh(tile.b0, first + r, k0, step.s, acc[r]); }
+      if (first + r < tile.rows) { store_dh(tile, first + r, k0, step.s, acc[r]); }
     }
   }
   workgroupBarrier();
@@ -80,7 +81,7 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
 
 // Phase A for tile row `row` (sequence b), unit j: d_gates to memory and workgroup memory,
 // dc_carry updated.
-fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32) {
+fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32, owned: bool) {
   var grads = vec4<f32>(0.0);
   var products = vec3<f32>(0.0);
   var t = s;
@@ -105,20 +106,20 @@ fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32) {
   }
   let out_at = unit_index(d, t, b, GATES, 0u, j);
   for (var g = 0u; g < GATES; g++) {
-    d_gates[out_at + g * H] = grads[g];
+    if (owned) { d_gates[out_at + g * H] = grads[g]; }
     dg_buf[row * GATES * H + g * H + j] = grads[g];
   }
-  if (PEEPHOLE) {
+  if (PEEPHOLE && owned) {
     let p_at = unit_index(d, t, b, 3u, 0u, j);
     for (var g = 0u; g < 3u; g++) { d_peephole[p_at + g * H] = products[g]; }
   }
 }
 
-// dh_carry of tile row `row`, units k0..k0+3 (those below H); rows past their sequence's
+// dh_carry of tile row `row`, units k0..k0+3 (the owned ones); rows past their sequence's
 // end keep dh unchanged.
-fn store_dh(b0: u32, row: u32, k0: u32, s: u32, acc: vec4<f32>) {
-  if (s >= sequence_length(b0 + row)) { return; }
+fn store_dh(tile: Tile, row: u32, k0: u32, s: u32, acc: vec4<f32>) {
+  if (s >= sequence_length(tile.b0 + row)) { return; }
   for (var u = 0u; u < 4u; u++) {
-    if (k0 + u < H) { dh_buf[row * H + k0 + u] = acc[u]; }
+    if (owns(tile, k0 + u)) { dh_buf[row * H + k0 + u] = acc[u]; }
   }
 }

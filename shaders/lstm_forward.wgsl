@@ -37,15 +37,16 @@ fn load_unit(tile: Tile, i: u32) {
 }
 
 fn store_unit(tile: Tile, i: u32, last: u32) {
-  h_state[tile.state + i] = h_buf[last + i];
-  c_state[tile.state + i] = c_buf[i];
+  h_state[tile.state_out + i] = h_buf[last + i];
+  c_state[tile.state_out + i] = c_buf[i];
 }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
   let w_base = tile.d * H * GATES * H;
-  for (var item = lid; item < (tile.rows + BB - 1u) / BB * H; item += WG) {
-    let j = item % H;
-    let first = (item / H) * BB;
+  // Work items: (owned unit j, block of BB sequences).
+  for (var item = lid; item < (tile.rows + BB - 1u) / BB * tile.units; item += WG) {
+    let j = tile.unit0 + item % tile.units;
+    let first = (item / tile.units) * BB;
     let lo = block_rows(first, 0u, tile.rows) * H + step.prev;
     let hi = block_rows(first, 4u, tile.rows) * H + step.prev;
     var acc = array<vec4<f32>, 8>();

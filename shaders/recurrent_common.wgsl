@@ -15,6 +15,7 @@
 override H: u32;            // hidden size
 override BT: u32;           // sequences per workgroup
 override WG: u32 = 256;     // invocations per workgroup
+override US: u32 = 64;      // split_step: hidden units each workgroup owns
 
 struct RecurrentParams {
   batch: u32,          // B
@@ -22,7 +23,8 @@ struct RecurrentParams {
   step_begin: u32,     // lowest processing step of this chunk
   step_count: u32,     // steps in this chunk
   has_lengths: u32,    // 0: every sequence has length `steps`
-  state_offset: u32,   // element offset of this layer's [D, B, H] in the state buffers
+  state_offset: u32,   // element offset of this layer's [D, B, H] in the state buffers (read)
+  state_write: u32,    // where the state after the chunk goes (split_step: the other buffer half)
   directions: u32,     // D
   row_t: u32,          // row of (t, b) in pre, out, saved and gradients is t·row_t + b·row_b:
   row_b: u32,          //   (B, 1) time-major, (1, T) batch-first
@@ -69,13 +71,21 @@ fn block_rows(first: u32, offset: u32, rows: u32) -> vec4<u32> {
   return select(vec4<u32>(first), r, r < vec4<u32>(rows));
 }
 
-// The batch tile a workgroup owns: direction, first sequence, sequences in the tile, and
-// the offset of its [rows, H] block in the state buffers.
+// The batch tile a workgroup works on: direction, first sequence, sequences in the tile,
+// the offsets of its [rows, H] block in the state buffers (read, written), and the hidden
+// units it owns, [unit0, unit0 + units): every unit in `main`, a slice in `split_step`.
 struct Tile {
   d: u32,
   b0: u32,
   rows: u32,
   state: u32,
+  state_out: u32,
+  unit0: u32,
+  units: u32,
+}
+
+fn owns(tile: Tile, j: u32) -> bool {
+  return j >= tile.unit0 && j < tile.unit0 + tile.units;
 }
 
 // One step of the chunk: processing step s, its index n in the chunk, and the offsets of
@@ -87,10 +97,15 @@ struct Step {
   next: u32,
 }
 
+fn tile_of(d: u32, b0: u32, unit0: u32, units: u32) -> Tile {
+  let at = (d * params.batch + b0) * H;
+  return Tile(d, b0, min(BT, params.batch - b0), params.state_offset + at, params.state_write + at, unit0, units);
+}
+
+// The persistent strategy: workgroup (x, d) owns every unit of batch tile x for the chunk.
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let b0 = group.x * BT;
-  let tile = Tile(group.y, b0, min(BT, params.batch - b0), params.state_offset + (group.y * params.batch + b0) * H);
+  let tile = tile_of(group.y, group.x * BT, 0u, H);
   for (var i = lid; i < tile.rows * H; i += WG) { load_unit(tile, i); }
   workgroupBarrier();
   for (var n = 0u; n < params.step_count; n++) {
@@ -100,4 +115,20 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   // run_step ends with a barrier, so every unit's last value is in place.
   let last = (params.step_count & 1u) * BT * H;
   for (var i = lid; i < tile.rows * H; i += WG) { store_unit(tile, i, last); }
+}
+
+// The split-hidden strategy: one dispatch per step (step_count 1), (ceil(H / US), ceil(B /
+// BT), D) workgroups. Each loads the whole state of its tile, runs the step for the US
+// units it owns (work every unit needs, such as backward's gate gradients, it repeats) and
+// writes those units' state to the other half of a ping-pong buffer.
+@compute @workgroup_size(WG, 1, 1)
+fn split_step(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let unit0 = group.x * US;
+  let tile = tile_of(group.z, group.y * BT, unit0, min(US, H - unit0));
+  for (var i = lid; i < tile.rows * H; i += WG) { load_unit(tile, i); }
+  workgroupBarrier();
+  run_step(tile, lid, Step(params.step_begin, 0u, 0u, BT * H));
+  for (var item = lid; item < tile.rows * tile.units; item += WG) {
+    store_unit(tile, (item / tile.units) * H + unit0 + item % tile.units, BT * H);
+  }
 }

@@ -27,17 +27,18 @@ var<workgroup> dh_buf: array<f32, BT * H>;   // [BT][H], dL/dh from later steps
 
 fn load_unit(tile: Tile, i: u32) { dh_buf[i] = dh_state[tile.state + i]; }
 
-fn store_unit(tile: Tile, i: u32, last: u32) { dh_state[tile.state + i] = dh_buf[i]; }
+fn store_unit(tile: Tile, i: u32, last: u32) { dh_state[tile.state_out + i] = dh_buf[i]; }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
-  // Phase A: d_a per (row, unit j).
-  for (var item = lid; item < tile.rows * H; item += WG) { gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s); }
+  // Phase A: d_a per (row, unit j), for every unit (phase B needs them all); only the
+  // owned units' go to memory.
+  for (var item = lid; item < tile.rows * H; item += WG) { gate_gradients(tile.d, tile.b0 + item / H, item / H, item % H, step.s, owns(tile, item % H)); }
   workgroupBarrier();
 
-  // Phase B: dh_carry = W_hhᵀ · d_a, per (row, unit k).
-  for (var item = lid; item < tile.rows * H; item += WG) {
-    let row = item / H;
-    let k = item % H;
+  // Phase B: dh_carry = W_hhᵀ · d_a, per (row, owned unit k).
+  for (var item = lid; item < tile.rows * tile.units; item += WG) {
+    let row = item / tile.units;
+    let k = tile.unit0 + item % tile.units;
     if (step.s >= sequence_length(tile.b0 + row)) { continue; }
     let w_at = tile.d * H * H + k * H;
     var acc = 0.0;
@@ -50,17 +51,15 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
 }
 
 // Phase A for tile row `row` (sequence b), unit j: d_a to memory and workgroup memory.
-fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32) {
-  let len = sequence_length(b);
-  if (s >= len) {
-    d_gates[unit_index(d, s, b, GATES, 0u, j)] = 0.0;
-    da_buf[row * H + j] = 0.0;
-    return;
+fn gate_gradients(d: u32, b: u32, row: u32, j: u32, s: u32, owned: bool) {
+  var da = 0.0;
+  var t = s;
+  if (s < sequence_length(b)) {
+    t = time_of(d, b, s);
+    let h = saved[unit_index(d, t, b, SAVED, 0u, j)];
+    let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
+    da = dh * select(1.0 - h * h, select(0.0, 1.0, h > 0.0), RELU);
   }
-  let t = time_of(d, b, s);
-  let h = saved[unit_index(d, t, b, SAVED, 0u, j)];
-  let dh = d_out[unit_index(d, t, b, 1u, 0u, j)] + dh_buf[row * H + j];
-  let da = dh * select(1.0 - h * h, select(0.0, 1.0, h > 0.0), RELU);
-  d_gates[unit_index(d, t, b, GATES, 0u, j)] = da;
+  if (owned) { d_gates[unit_index(d, t, b, GATES, 0u, j)] = da; }
   da_buf[row * H + j] = da;
 }

@@ -29,13 +29,14 @@ var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
 
 fn load_unit(tile: Tile, i: u32) { h_buf[i] = h_state[tile.state + i]; }
 
-fn store_unit(tile: Tile, i: u32, last: u32) { h_state[tile.state + i] = h_buf[last + i]; }
+fn store_unit(tile: Tile, i: u32, last: u32) { h_state[tile.state_out + i] = h_buf[last + i]; }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
   let w_base = tile.d * H * H;
-  for (var item = lid; item < (tile.rows + BB - 1u) / BB * H; item += WG) {
-    let j = item % H;
-    let first = (item / H) * BB;
+  // Work items: (owned unit j, block of BB sequences).
+  for (var item = lid; item < (tile.rows + BB - 1u) / BB * tile.units; item += WG) {
+    let j = tile.unit0 + item % tile.units;
+    let first = (item / tile.units) * BB;
     let rows = block_rows(first, 0u, tile.rows) * H + step.prev;
     var acc = vec4<f32>(b_hh[tile.d * H + j]);
     for (var k = 0u; k < H; k++) {

@@ -16,8 +16,18 @@ export interface RecurrentShape {
   directions: number;
 }
 
+/**
+ * How a layer's recurrence is dispatched: 'persistent', one dispatch per chunk of steps with
+ * each workgroup owning every unit of a batch tile; 'split', one dispatch per step with the
+ * hidden units split over workgroups (for small batches and large hidden sizes).
+ */
+export type RecurrentStrategyName = 'persistent' | 'split';
+
 /** The scheduler's choices for one pass of a recurrent layer. */
 export interface RecurrentSchedule {
+  strategy: RecurrentStrategyName;
+  /** Split: hidden units each workgroup owns. */
+  unitSpan: number;
   /** Sequences per workgroup. */
   batchTile: number;
   /** Sequences per work item (the kernels that block them). */
@@ -36,9 +46,11 @@ export interface RecurrentKernelCall {
   save: boolean;
   batchFirst: boolean;
   hasLengths: boolean;
-  /** Element offset of this layer's [D, B, H] in the [L·D, B, H] state buffers. */
+  /** Element offset of this layer's [D, B, H] in the state buffers: read before the chunk, */
   stateOffset: number;
-  /** First processing step of the chunk. */
+  /** and written after it (split: the other half of a ping-pong pair). */
+  stateWrite: number;
+  /** First processing step of the chunk (split: the step). */
   begin: number;
 }
 
@@ -46,7 +58,7 @@ type Constants = Record<string, ConstantValue>;
 
 export interface RecurrentKernel extends KernelDescriptor<RecurrentKernelCall> {
   /** Override constants for a cell variant, hidden size and schedule. */
-  constants(config: CellConfig, hidden: number, schedule: Omit<RecurrentSchedule, 'chunkLength'>, save: boolean): Constants;
+  constants(config: CellConfig, hidden: number, schedule: Omit<RecurrentSchedule, 'chunkLength' | 'strategy' | 'unitSpan'>, save: boolean): Constants;
   /** Activations per unit the forward saves for backward (const SAVED in the WGSL). */
   readonly savedSlots: number;
   /** Bindings an override constant can switch off; unused ones take a placeholder buffer. */
@@ -85,24 +97,29 @@ export function recurrentKernel(spec: {
   });
   return {
     shader: composeRecurrentShader(spec.name, spec.source),
-    entryPoints: ['main'],
+    entryPoints: ['main', 'split_step'],
     savedSlots: spec.savedSlots,
     optionalBindings: ['lengths', ...spec.optionalBindings],
     constants,
     workgroupArrays: spec.workgroupArrays,
     launch(call) {
-      const { steps: T, batch: B, directions: D } = call.shape;
+      const { steps: T, batch: B, hidden: H, directions: D } = call.shape;
       const [rowT, rowB] = rowStrides(call.batchFirst, T, B);
+      const { schedule } = call;
+      const split = schedule.strategy === 'split';
+      const tiles = Math.ceil(B / schedule.batchTile);
       return {
-        constants: constants(call.config, call.shape.hidden, call.schedule, call.save),
-        workgroups: [Math.ceil(B / call.schedule.batchTile), D],
+        ...(split ? { entryPoint: 'split_step' } : {}),
+        constants: { ...constants(call.config, H, schedule, call.save), ...(split ? { US: schedule.unitSpan } : {}) },
+        workgroups: split ? [Math.ceil(H / schedule.unitSpan), tiles, D] : [tiles, D],
         uniforms: {
           batch: B,
           steps: T,
           step_begin: call.begin,
-          step_count: Math.min(call.schedule.chunkLength, T - call.begin),
+          step_count: split ? 1 : Math.min(schedule.chunkLength, T - call.begin),
           has_lengths: call.hasLengths ? 1 : 0,
           state_offset: call.stateOffset,
+          state_write: call.stateWrite,
           directions: D,
           row_t: rowT,
           row_b: rowB,

@@ -42,7 +42,7 @@ export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer
   // Per-row terms of each cell parameter's gradient, summed over rows below.
   const cellTerms = variant.cellParameters.map((p) => ({ p, rows: rowBuffer(D * p.size * H, `d_${p.binding}`) }));
 
-  plan.strategy.encodeBackward(runtime, plan, layer, {
+  plan.strategies.backward!.encodeBackward(runtime, plan, layer, {
     ...Object.fromEntries(variant.cellParameters.map((p) => [p.binding, layer.weights.cell[p.kind]!.buffer])),
     ...Object.fromEntries(cellTerms.map(({ p, rows }) => [`d_${p.binding}`, rows])),
     saved: io.saved,

@@ -33,7 +33,7 @@ export function encodeLayerForward(runtime: Runtime, plan: RecurrentPlan, layer:
     transB: true, lda: layer.inputSize, ldb: layer.inputSize, ldc: gateWidth,
   });
   const cellParameters = Object.fromEntries(plan.variant.cellParameters.map((p) => [p.binding, weights.cell[p.kind]!.buffer]));
-  plan.strategy.encodeForward(runtime, plan, layer, {
+  plan.strategies.forward.encodeForward(runtime, plan, layer, {
     ...cellParameters,
     pre,
     w_hh_t: weights.wHhT.buffer,

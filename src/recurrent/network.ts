@@ -13,6 +13,7 @@ import { RecurrentParameters, layerTensors } from './parameters.js';
 import { chooseSchedule } from './schedule.js';
 import { planCall, type PlanSource, type ScheduleChoices } from './plan.js';
 import { persistentChunks } from './persistent.js';
+import { splitHidden } from './split.js';
 import type { TunedChoice } from './tuning-table.js';
 import { encodeNetworkForward, savedBytes, type NetworkCall } from './forward.js';
 import { encodeNetworkBackward } from './backward.js';
@@ -156,7 +157,7 @@ export class RecurrentNetwork extends Module implements PlanSource {
     if (hasCell) checkStateTensor(this.runtime, 'state.c0', state.c0, stateShape);
     else if (state.c0 !== undefined) throw new ArgumentError('state.c0', `nothing: only LSTM has a cell state, this is ${this.config.cell.toUpperCase()}`, describe(state.c0));
     const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
-    const plan = planCall(this, { steps: T, batch: B }, { training, hasLengths: lengths !== null, choices, strategy: persistentChunks });
+    const plan = planCall(this, { steps: T, batch: B }, { training, hasLengths: lengths !== null, choices, strategies: { persistent: persistentChunks, split: splitHidden } });
 
     // All checks done: from here on, GPU work is recorded.
     const rt = this.runtime;

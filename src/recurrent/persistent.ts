@@ -28,6 +28,7 @@ function encodeChunks(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, k
       batchFirst: plan.batchFirst,
       hasLengths: plan.hasLengths,
       stateOffset: layer.stateOffset,
+      stateWrite: layer.stateOffset,
       begin,
     }, bound);
   }

@@ -9,7 +9,7 @@ import type { CellVariant } from './cells.js';
 import type { NetworkDims } from './init.js';
 import { layerInputSize } from './init.js';
 import type { LayerParameters, RecurrentParameters } from './parameters.js';
-import { chooseSchedule, type RecurrentPass, type RecurrentSchedule, type RecurrentShape, type ScheduleOptions } from './schedule.js';
+import { chooseSchedule, type RecurrentPass, type RecurrentSchedule, type RecurrentShape, type RecurrentStrategyName, type ScheduleOptions } from './schedule.js';
 import { tunedChoice, type TunedChoice } from './tuning-table.js';
 
 /** How the recurrence of a layer is dispatched; strategies plug in at the plan. */
@@ -43,7 +43,8 @@ export interface RecurrentPlan {
   readonly forward: RecurrentSchedule;
   /** Null for inference. */
   readonly backward: RecurrentSchedule | null;
-  readonly strategy: RecurrentStrategy;
+  /** The strategy of each pass, as its schedule names it. */
+  readonly strategies: { readonly forward: RecurrentStrategy; readonly backward: RecurrentStrategy | null };
   readonly layers: readonly LayerPlan[];
 }
 
@@ -64,7 +65,8 @@ export type ScheduleChoices = Partial<Record<RecurrentPass, TunedChoice>>;
 export interface CallOptions {
   training: boolean;
   hasLengths: boolean;
-  strategy: RecurrentStrategy;
+  /** The strategies a schedule may name. */
+  strategies: Readonly<Record<RecurrentStrategyName, RecurrentStrategy>>;
   choices?: ScheduleChoices;
 }
 
@@ -84,14 +86,16 @@ export function planCall(source: PlanSource, size: { steps: number; batch: numbe
     return chooseSchedule(source.variant, shape, source.runtime.limits, options);
   };
   const layerState = dims.directions * size.batch * dims.hiddenSize;
+  const forward = schedule('forward');
+  const backward = call.training ? schedule('backward') : null;
   return {
     variant: source.variant,
     shape,
     batchFirst: source.batchFirst,
     hasLengths: call.hasLengths,
-    forward: schedule('forward'),
-    backward: call.training ? schedule('backward') : null,
-    strategy: call.strategy,
+    forward,
+    backward,
+    strategies: { forward: call.strategies[forward.strategy], backward: backward ? call.strategies[backward.strategy] : null },
     layers: source.weights.layers.map((weights, index) => ({
       index,
       inputSize: layerInputSize(dims, index),

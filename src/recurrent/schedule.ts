@@ -4,10 +4,10 @@
  */
 import { DeviceLimitError } from '../errors.js';
 import { workgroupBytes } from '../gpu/kernel-descriptor.js';
-import type { RecurrentSchedule, RecurrentShape } from '../kernels/recurrent_common.js';
+import type { RecurrentSchedule, RecurrentShape, RecurrentStrategyName } from '../kernels/recurrent_common.js';
 import type { CellVariant } from './cells.js';
 
-export type { RecurrentSchedule, RecurrentShape };
+export type { RecurrentSchedule, RecurrentShape, RecurrentStrategyName };
 
 export type RecurrentPass = 'forward' | 'backward';
 
@@ -17,6 +17,8 @@ const CHUNK_BUDGET = 2 ** 25;
 const MAX_BATCH_TILE = 16;
 /** Largest workgroup on software adapters (measured: 64–128 beat 256 there, bench/RESULTS.md). */
 const MAX_SOFTWARE_WORKGROUP = 128;
+/** Split strategy: hidden units per workgroup unless chosen. */
+const DEFAULT_UNIT_SPAN = 64;
 
 /** Choices fixed by the caller or a tuner; the rest are the scheduler's. */
 export interface ScheduleOptions extends Partial<RecurrentSchedule> {
@@ -51,7 +53,11 @@ export function chooseSchedule(variant: CellVariant, shape: RecurrentShape, limi
   // Keep at least two workgroups busy when the batch allows it.
   if (options.batchTile === undefined && Math.ceil(B / batchTile) * shape.directions < 2 && B > 1) batchTile = Math.min(batchTile, Math.ceil(B / 2));
   const batchBlock = fittingBatchBlock(variant, pass, options.batchBlock ?? batchTile);
-  const items = pass === 'forward' ? H * Math.ceil(batchTile / batchBlock) : H * batchTile;
+  const strategy = options.strategy ?? 'persistent';
+  const unitSpan = Math.max(1, Math.min(H, options.unitSpan ?? DEFAULT_UNIT_SPAN));
+  // Backward's gate gradients cover every unit of the tile whatever the strategy.
+  const units = strategy === 'split' && pass === 'forward' ? unitSpan : H;
+  const items = pass === 'forward' ? units * Math.ceil(batchTile / batchBlock) : H * batchTile;
   // On CPU implementations every invocation group is a coroutine switched at each barrier.
   const largest = options.software ? MAX_SOFTWARE_WORKGROUP : 256;
   const maxInvocations = Math.min(largest, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
@@ -59,5 +65,5 @@ export function chooseSchedule(variant: CellVariant, shape: RecurrentShape, limi
 
   const perStep = variant.gates.length * H * H * batchTile;
   const chosen = options.chunkLength ?? Math.max(1, Math.floor(CHUNK_BUDGET / perStep));
-  return { batchTile, batchBlock, workgroupSize, chunkLength: Math.max(1, Math.min(T, chosen)) };
+  return { strategy, unitSpan, batchTile, batchBlock, workgroupSize, chunkLength: Math.max(1, Math.min(T, chosen)) };
 }

@@ -4,12 +4,14 @@
  * page or a job tunes once per adapter.
  */
 import type { Runtime } from '../runtime/runtime.js';
-import { ArgumentError, checkInteger, describe } from '../errors.js';
+import { ArgumentError, checkInteger, checkOneOf, describe } from '../errors.js';
 import { cellVariant, type CellConfig, type CellVariant } from './cells.js';
 import type { RecurrentPass, RecurrentShape, ScheduleOptions } from './schedule.js';
 
-/** The scheduler choices a tuner may fix. */
-export type TunedChoice = Pick<ScheduleOptions, 'batchTile' | 'batchBlock' | 'workgroupSize'>;
+/** The scheduler choices a tuner may fix: the strategy and its shape. */
+export type TunedChoice = Pick<ScheduleOptions, 'strategy' | 'unitSpan' | 'batchTile' | 'batchBlock' | 'workgroupSize'>;
+
+const STRATEGIES = ['persistent', 'split'] as const;
 
 const tables = new WeakMap<Runtime, Map<string, TunedChoice>>();
 
@@ -40,7 +42,8 @@ export function importTuning(runtime: Runtime, table: Record<string, TunedChoice
   const checked: [string, TunedChoice][] = Object.entries(table).map(([key, choice]) => {
     if (choice === null || typeof choice !== 'object') throw new ArgumentError(`table["${key}"]`, 'an object of schedule choices', describe(choice));
     const entry: TunedChoice = {};
-    for (const name of ['batchTile', 'batchBlock', 'workgroupSize'] as const) {
+    if (choice.strategy !== undefined) entry.strategy = checkOneOf(`table["${key}"].strategy`, choice.strategy, STRATEGIES);
+    for (const name of ['unitSpan', 'batchTile', 'batchBlock', 'workgroupSize'] as const) {
       if (choice[name] !== undefined) entry[name] = checkInteger(`table["${key}"].${name}`, choice[name], 1);
     }
     return [key, entry];

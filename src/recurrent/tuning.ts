@@ -31,7 +31,10 @@ export interface TuneOptions {
   candidates?: TunedChoice[];
 }
 
-/** Candidate choices: work-item blocks the kernels take, and workgroup sizes in powers of two. */
+/** Hidden units per workgroup that the tuner tries for the split strategy. */
+const SPLIT_UNIT_SPANS = [32, 64];
+
+/** Candidate choices: work-item blocks the kernels take × workgroup sizes in powers of two, and the split strategy. */
 function candidates(network: RecurrentNetwork, pass: RecurrentPass, batch: number): TunedChoice[] {
   const blocks = network.variant.blocks[pass];
   const limits = network.runtime.limits;
@@ -39,7 +42,12 @@ function candidates(network: RecurrentNetwork, pass: RecurrentPass, batch: numbe
   const sizes = [64, 128, 256].filter((size) => size <= largest);
   // Blocks of one are only tried where the kernel takes nothing larger.
   const usable = blocks.filter((block) => block > 1 && block <= batch);
-  return (usable.length > 0 ? usable : [blocks[0]!]).flatMap((batchBlock) => sizes.map((workgroupSize) => ({ batchBlock, workgroupSize })));
+  const persistent = (usable.length > 0 ? usable : [blocks[0]!]).flatMap((batchBlock) => sizes.map((workgroupSize): TunedChoice => ({ strategy: 'persistent', batchBlock, workgroupSize })));
+  // Split: a slice of hidden units per workgroup, for the largest block that fits.
+  const hidden = network.hiddenSize;
+  const spans = [...new Set(SPLIT_UNIT_SPANS.map((span) => Math.min(span, hidden)))];
+  const split = spans.map((unitSpan): TunedChoice => ({ strategy: 'split', unitSpan, batchBlock: usable.at(-1) ?? blocks[0]!, workgroupSize: sizes[0]! }));
+  return [...persistent, ...split];
 }
 
 /**

@@ -63,7 +63,7 @@ export function sizeCases(): RecurrentCase[] {
 /**
  * Every work-item block and a small and a large workgroup, forced as a tuner would force
  * them, for every cell: batch 11 (blocks that do not divide it), H of 7 and 33 (not
- * multiples of 4), with lengths, both directions.
+ * multiples of 4), with lengths, both directions; and the split-hidden strategy.
  */
 export function scheduleCases(): RecurrentCase[] {
   const cases: RecurrentCase[] = [];
@@ -83,6 +83,13 @@ export function scheduleCases(): RecurrentCase[] {
         });
       }
     }
+    // The split-hidden strategy: unit slices that do not divide H, one unit, several layers.
+    const split = { inputSize: 5, steps: 6, batch: 11, withLengths: true } as const;
+    cases.push(
+      { ...variant, ...split, hiddenSize: 7, numLayers: 1, bidirectional: false, schedule: { strategy: 'split', unitSpan: 4, batchBlock: 2, workgroupSize: 32 } },
+      { ...variant, ...split, hiddenSize: 33, numLayers: 1, bidirectional: true, schedule: { strategy: 'split', unitSpan: 16, batchBlock: 4, workgroupSize: 64 } },
+      { ...variant, ...split, hiddenSize: 9, numLayers: 2, bidirectional: true, withInitialState: true, batchFirst: true, batch: 3, schedule: { strategy: 'split', unitSpan: 1, batchBlock: 1, workgroupSize: 32 } },
+    );
   }
   return cases;
 }

@@ -61,8 +61,8 @@ function samples<Call>(kernel: KernelDescriptor<Call>, ...calls: Call[]): Sample
 /** Two chunks of a bidirectional layer, under two schedules, for each cell variant given. */
 function recurrentSamples(kernel: RecurrentKernel, configs: CellConfig[]): Samples {
   const calls = configs.flatMap((config): RecurrentKernelCall[] => [
-    { config, shape: { steps: 5, batch: 6, hidden: 16, directions: 2 }, schedule: { batchTile: 2, batchBlock: 2, workgroupSize: 64, chunkLength: 8 }, save: true, batchFirst: false, hasLengths: true, stateOffset: 0, begin: 0 },
-    { config, shape: { steps: 9, batch: 3, hidden: 24, directions: 1 }, schedule: { batchTile: 4, batchBlock: 4, workgroupSize: 128, chunkLength: 4 }, save: false, batchFirst: true, hasLengths: false, stateOffset: 72, begin: 4 },
+    { config, shape: { steps: 5, batch: 6, hidden: 16, directions: 2 }, schedule: { strategy: 'persistent', unitSpan: 16, batchTile: 2, batchBlock: 2, workgroupSize: 64, chunkLength: 8 }, save: true, batchFirst: false, hasLengths: true, stateOffset: 0, stateWrite: 0, begin: 0 },
+    { config, shape: { steps: 9, batch: 3, hidden: 24, directions: 1 }, schedule: { strategy: 'split', unitSpan: 8, batchTile: 4, batchBlock: 4, workgroupSize: 128, chunkLength: 4 }, save: false, batchFirst: true, hasLengths: false, stateOffset: 72, stateWrite: 144, begin: 4 },
   ]);
   return samples(kernel, ...calls);
 }
