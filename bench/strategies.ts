@@ -20,7 +20,7 @@ const shapes: BenchShape[] = [
 
 const STRATEGIES: [string, TunedChoice][] = [
   ['persistent', { strategy: 'persistent' }],
-  ['split, 32 units', { strategy: 'split', unitSpan: 32 }],
+  ['split, 128 units', { strategy: 'split', unitSpan: 128 }],
   ['split, 64 units', { strategy: 'split', unitSpan: 64 }],
 ];
 

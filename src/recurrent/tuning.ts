@@ -32,7 +32,7 @@ export interface TuneOptions {
 }
 
 /** Hidden units per workgroup that the tuner tries for the split strategy. */
-const SPLIT_UNIT_SPANS = [32, 64];
+const SPLIT_UNIT_SPANS = [64, 128];
 
 /** Candidate choices: work-item blocks the kernels take × workgroup sizes in powers of two, and the split strategy. */
 function candidates(network: RecurrentNetwork, pass: RecurrentPass, batch: number): TunedChoice[] {
