@@ -7,9 +7,10 @@ import { checkColumnReductions, checkGemmEpilogue, checkGemmGrid, type CheckResu
 import { checkRecurrentCase, type RecurrentCase } from '../checks/recurrent-checks.js';
 import { CELL_VARIANTS } from '../checks/recurrent-grid.js';
 
-/** Every cell variant, stacked, bidirectional, with lengths; and one wide layer. */
+/** Every cell variant, stacked, bidirectional, with lengths, under both strategies; and one wide layer. */
 const RECURRENT_CASES: RecurrentCase[] = [
   ...CELL_VARIANTS.map((variant) => ({ ...variant, inputSize: 5, hiddenSize: 7, numLayers: 2, bidirectional: true, steps: 9, batch: 3, withLengths: true, chunkLength: 4 })),
+  ...CELL_VARIANTS.map((variant): RecurrentCase => ({ ...variant, inputSize: 5, hiddenSize: 7, numLayers: 2, bidirectional: true, steps: 9, batch: 3, withLengths: true, schedule: { strategy: 'split', unitSpan: 3 } })),
   { cell: 'lstm', inputSize: 16, hiddenSize: 256, numLayers: 1, bidirectional: false, steps: 12, batch: 5, withInitialState: true },
 ];
 
