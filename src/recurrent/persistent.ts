@@ -8,7 +8,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { reflectEntryPoint, selectBindings } from '../gpu/reflection.js';
 import type { RecurrentKernel } from '../kernels/recurrent_common.js';
-import type { LayerPlan, RecurrentBuffers, RecurrentPlan, RecurrentStrategy } from './plan.js';
+import { passCall, type LayerPlan, type RecurrentBuffers, type RecurrentPlan, type RecurrentStrategy } from './plan.js';
 
 /** First steps of the chunks covering T steps, in forward order. */
 export function chunkStarts(steps: number, chunkLength: number): number[] {
@@ -16,21 +16,11 @@ export function chunkStarts(steps: number, chunkLength: number): number[] {
 }
 
 function encodeChunks(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, kernel: RecurrentKernel, buffers: RecurrentBuffers, pass: 'forward' | 'backward', save: boolean): void {
-  const schedule = pass === 'forward' ? plan.forward : plan.backward!;
+  const call = passCall(plan, pass, save);
   const bound = selectBindings(reflectEntryPoint(kernel.shader), buffers, kernel.optionalBindings, (access) => runtime.placeholder(access));
-  const starts = chunkStarts(plan.shape.steps, schedule.chunkLength);
+  const starts = chunkStarts(plan.shape.steps, call.schedule.chunkLength);
   for (const begin of pass === 'forward' ? starts : starts.reverse()) {
-    runtime.launch(kernel, {
-      config: plan.variant.config,
-      shape: plan.shape,
-      schedule,
-      save,
-      batchFirst: plan.batchFirst,
-      hasLengths: plan.hasLengths,
-      stateOffset: layer.stateOffset,
-      stateWrite: layer.stateOffset,
-      begin,
-    }, bound);
+    runtime.launch(kernel, { ...call, stateOffset: layer.stateOffset, stateWrite: layer.stateOffset, begin }, bound);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor.js';
 import type { CellVariant } from './cells.js';
+import type { RecurrentKernelCall } from '../kernels/recurrent_common.js';
 import type { NetworkDims } from './init.js';
 import { layerInputSize } from './init.js';
 import type { LayerParameters, RecurrentParameters } from './parameters.js';
@@ -46,6 +47,18 @@ export interface RecurrentPlan {
   /** The strategy of each pass, as its schedule names it. */
   readonly strategies: { readonly forward: RecurrentStrategy; readonly backward: RecurrentStrategy | null };
   readonly layers: readonly LayerPlan[];
+}
+
+/** What every dispatch of one pass shares: the call's sizes, schedule and layout. */
+export function passCall(plan: RecurrentPlan, pass: RecurrentPass, save: boolean): Omit<RecurrentKernelCall, 'stateOffset' | 'stateWrite' | 'begin'> {
+  return {
+    config: plan.variant.config,
+    shape: plan.shape,
+    schedule: pass === 'forward' ? plan.forward : plan.backward!,
+    save,
+    batchFirst: plan.batchFirst,
+    hasLengths: plan.hasLengths,
+  };
 }
 
 /** What a plan is made from: the network's fixed parts. */

@@ -10,13 +10,13 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { reflectEntryPoint, selectBindings } from '../gpu/reflection.js';
 import type { RecurrentKernel } from '../kernels/recurrent_common.js';
-import type { LayerPlan, RecurrentBuffers, RecurrentPlan, RecurrentStrategy } from './plan.js';
+import { passCall, type LayerPlan, type RecurrentBuffers, type RecurrentPlan, type RecurrentStrategy } from './plan.js';
 
 /** Bindings of the state a kernel carries from step to step. */
 const CARRIED = ['h_state', 'c_state', 'dh_state', 'dc_state'];
 
 function encodeSteps(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, kernel: RecurrentKernel, buffers: RecurrentBuffers, pass: 'forward' | 'backward', save: boolean): void {
-  const schedule = pass === 'forward' ? plan.forward : plan.backward!;
+  const call = passCall(plan, pass, save);
   const { steps: T, batch: B, hidden: H, directions: D } = plan.shape;
   const bytes = D * B * H * 4;
   const layout = reflectEntryPoint(kernel.shader, 'split_step');
@@ -30,17 +30,8 @@ function encodeSteps(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, ke
   const bound = selectBindings(layout, { ...buffers, ...Object.fromEntries(pairs.map((p) => [p.name, p.pair])) }, kernel.optionalBindings, (access) => runtime.placeholder(access));
   const half = D * B * H;
   for (let n = 0; n < T; n++) {
-    runtime.launch(kernel, {
-      config: plan.variant.config,
-      shape: plan.shape,
-      schedule,
-      save,
-      batchFirst: plan.batchFirst,
-      hasLengths: plan.hasLengths,
-      stateOffset: (n % 2) * half,
-      stateWrite: ((n + 1) % 2) * half,
-      begin: pass === 'forward' ? n : T - 1 - n,
-    }, bound);
+    const [read, write] = n % 2 === 0 ? [0, half] : [half, 0];
+    runtime.launch(kernel, { ...call, stateOffset: read, stateWrite: write, begin: pass === 'forward' ? n : T - 1 - n }, bound);
   }
   for (const { state, pair } of pairs) {
     runtime.commandEncoder().copyBufferToBuffer(pair, (T % 2) * bytes, state, offset, bytes);
