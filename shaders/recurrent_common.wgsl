@@ -88,11 +88,10 @@ fn owns(tile: Tile, j: u32) -> bool {
   return j >= tile.unit0 && j < tile.unit0 + tile.units;
 }
 
-// One step of the chunk: processing step s, its index n in the chunk, and the offsets of
-// the previous and next halves of a double-buffered [2][BT][H] state (by parity of n).
+// One step of the chunk: processing step s, and the offsets of the previous and next halves
+// of a double-buffered [2][BT][H] state (by the parity of the step's index in the chunk).
 struct Step {
   s: u32,
-  n: u32,
   prev: u32,
   next: u32,
 }
@@ -110,7 +109,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   workgroupBarrier();
   for (var n = 0u; n < params.step_count; n++) {
     let s = select(params.step_begin + n, params.step_begin + params.step_count - 1u - n, REVERSE);
-    run_step(tile, lid, Step(s, n, (n & 1u) * BT * H, ((n + 1u) & 1u) * BT * H));
+    run_step(tile, lid, Step(s, (n & 1u) * BT * H, ((n + 1u) & 1u) * BT * H));
   }
   // run_step ends with a barrier, so every unit's last value is in place.
   let last = (params.step_count & 1u) * BT * H;
@@ -127,7 +126,7 @@ fn split_step(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation
   let tile = tile_of(group.z, group.y * BT, unit0, min(US, H - unit0));
   for (var i = lid; i < tile.rows * H; i += WG) { load_unit(tile, i); }
   workgroupBarrier();
-  run_step(tile, lid, Step(params.step_begin, 0u, 0u, BT * H));
+  run_step(tile, lid, Step(params.step_begin, 0u, BT * H));
   for (var item = lid; item < tile.rows * tile.units; item += WG) {
     store_unit(tile, (item / tile.units) * H + unit0 + item % tile.units, BT * H);
   }
