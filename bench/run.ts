@@ -1,8 +1,10 @@
 /**
  * Node benchmarks (Dawn): bench/suite.ts, with tfjs's webgpu backend on the same Dawn
- * adapter, and PyTorch on the CPU as the native anchor when python3 has torch. Prints
- * markdown tables and writes JSON to bench/out/node.json.
- *   npm run bench [-- --shapes=lm-small,gru] [--tfjs=lm-small|none] [--no-sweep] [--no-tune]
+ * adapter, ONNX Runtime peers (bench/ort.ts: web WebGPU and wasm, node CPU; inference only),
+ * and PyTorch on the CPU as the native anchor when python3 has torch. Prints markdown tables
+ * and writes JSON to bench/out/node.json.
+ *   npm run bench [-- --shapes=lm-small,gru] [--tfjs=lm-small|none] [--ort=lm-small|none]
+ *     [--ort-budget=ms (longest ORT run before it drops to fewer steps)] [--no-sweep] [--no-tune]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { cpus } from 'node:os';
 import { createRuntime } from '../src/index.js';
 import { loadNodeGpu } from '../src/runtime/node-gpu.js';
 import { registerTfjsWebgpu } from './tfjs.js';
+import { runOrtPeers } from './ort.js';
 import { formatReport, runSuite } from './suite.js';
 import { CANONICAL_SHAPES } from './shapes.js';
 import type { Measurement } from './measure.js';
@@ -18,6 +21,9 @@ const flag = (name: string): string[] | undefined => process.argv.find((a) => a.
 const shapes = flag('shapes');
 const tfjsFlag = flag('tfjs');
 const tfjsShapes = tfjsFlag?.[0] === 'none' ? [] : tfjsFlag;
+const ortFlag = flag('ort');
+const ortShapes = CANONICAL_SHAPES.filter((s) => (!shapes || shapes.includes(s.name)) && ortFlag?.[0] !== 'none' && (!ortFlag || ortFlag.includes(s.name)));
+const ortBudget = flag('ort-budget')?.[0];
 
 function torchAnchor(): Measurement[] | null {
   const selected = CANONICAL_SHAPES.filter((s) => !shapes || shapes.includes(s.name));
@@ -38,9 +44,13 @@ const report = await runSuite(runtime, {
   tune: !process.argv.includes('--no-tune'),
   log: console.log,
 });
+// After the engine and tfjs, still in the same process and on the same Dawn GPU object.
+const ort = ortShapes.length > 0
+  ? await runOrtPeers(runtime, ortShapes, async () => (await loadNodeGpu('auto')).gpu, { log: console.log, ...(ortBudget ? { budgetMs: Number(ortBudget) } : {}) })
+  : undefined;
 runtime.destroy();
 const torch = torchAnchor();
-console.log(`\nCPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}\n${formatReport(report, torch)}`);
+console.log(`\nCPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}\n${formatReport(report, torch, ort)}`);
 mkdirSync('bench/out', { recursive: true });
-writeFileSync('bench/out/node.json', JSON.stringify({ ...report, torch }, null, 2));
+writeFileSync('bench/out/node.json', JSON.stringify({ ...report, torch, ort: ort ?? null }, null, 2));
 process.exit(0);

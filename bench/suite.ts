@@ -9,6 +9,7 @@ import { benchEngine, engineCase } from './engine.js';
 import { fmaPeak } from './fma.js';
 import { measure, profileOnce, type Measurement } from './measure.js';
 import { benchTfjs } from './tfjs.js';
+import type { OrtMeasurement, OrtPeer, OrtReport } from './ort.js';
 import { CANONICAL_SHAPES, SWEEP_SHAPES, forwardFlops, type BenchShape, type SweepShape } from './shapes.js';
 
 export interface SuiteOptions {
@@ -106,24 +107,50 @@ export async function runSuite(runtime: Runtime, options: SuiteOptions = {}): Pr
   return { adapter: adapterName(runtime), peak, engine, gpuMs, tuning: exportTuning(runtime), sweep, tfjs };
 }
 
+/** What the ORT columns are, and what did not run. */
+function ortNote(ort: OrtReport): string {
+  const versions = Object.entries(ort.versions).map(([name, version]) => `${name} ${version}`).join(', ');
+  if (ort.skipped) return `ONNX Runtime peers (${versions}) not run: ${ort.skipped}.`;
+  const failures = ort.failures.map((f) => ` ${f.peer} on ${f.shape}: ${f.reason}.`).join('');
+  return `ONNX Runtime (${versions}), inference only: ort-webgpu is onnxruntime-web's WebGPU EP on the same Dawn adapter, ort-wasm its wasm EP (1 thread), ort-node onnxruntime-node's CPU EP (all cores, as PyTorch). A run at fewer steps (its time would pass ${ort.budgetMs / 1000} s) is scaled to the full T at the same cost per step (which also scales its fixed per-run costs, so it errs high), and its ratio uses that.${failures}`;
+}
+
 const ms = (m: Measurement): string => `${m.value.toFixed(1)} (${m.range.map((v) => v.toFixed(1)).join('–')})`;
 
-/** Markdown tables: canonical cases side by side, then the sweep. `anchor`: PyTorch CPU times. */
-export function formatReport(report: SuiteReport, anchor: Measurement[] | null = null): string {
+/** The ORT columns, in order (a type-only import keeps ORT out of the browser page's bundle). */
+const ORT_PEERS: readonly OrtPeer[] = ['ort-webgpu', 'ort-wasm', 'ort-node'];
+
+/** An ORT cell: inference only; a run at fewer steps shows its per-step equivalent too. */
+function ortCell(m: OrtMeasurement | undefined, engine: Measurement): string {
+  if (!engine.name.endsWith(' inference')) return 'n/a';
+  if (!m) return 'not run';
+  const ratio = `${(m.fullSequenceMs / engine.value).toFixed(2)}×`;
+  if (m.steps === m.fullSteps) return `${m.value.toFixed(1)} (${ratio})`;
+  return `${m.value.toFixed(1)} at T=${m.steps} (≈${m.fullSequenceMs.toFixed(0)} per T=${m.fullSteps}, ${ratio})`;
+}
+
+/**
+ * Markdown tables: canonical cases side by side, then the sweep. `anchor`: PyTorch CPU times;
+ * `ort`: the ONNX Runtime peers (their columns appear only when given).
+ */
+export function formatReport(report: SuiteReport, anchor: Measurement[] | null = null, ort?: OrtReport): string {
   const versus = (m: Measurement | undefined, engineMs: number): string => (m ? `${m.value.toFixed(1)} (${(m.value / engineMs).toFixed(2)}×)` : 'not run');
   const rows = report.engine.map((m) => {
     const find = (list: Measurement[] | null, suffix: string) => list?.find((t) => t.name === `${m.name}${suffix}`);
     const gpu = report.gpuMs[m.name];
-    return `| ${m.name} | ${ms(m)} | ${gpu === undefined || Number.isNaN(gpu) ? '–' : gpu.toFixed(1)} | ${m.gflops!.toFixed(2)} | ${(100 * m.shareOfPeak!).toFixed(1)}% | ${versus(find(report.tfjs, ' (tfjs-webgpu)'), m.value)} | ${versus(find(report.tfjs, ' (tfjs-cpu)'), m.value)} | ${versus(find(anchor, ''), m.value)} |`;
+    const ortCells = ort ? ORT_PEERS.map((peer) => ` ${ortCell(ort.results.find((r) => r.peer === peer && `${r.shape} inference` === m.name), m)} |`).join('') : '';
+    return `| ${m.name} | ${ms(m)} | ${gpu === undefined || Number.isNaN(gpu) ? '–' : gpu.toFixed(1)} | ${m.gflops!.toFixed(2)} | ${(100 * m.shareOfPeak!).toFixed(1)}% | ${versus(find(report.tfjs, ' (tfjs-webgpu)'), m.value)} | ${versus(find(report.tfjs, ' (tfjs-cpu)'), m.value)} |${ortCells} ${versus(find(anchor, ''), m.value)} |`;
   });
+  const ortHead = ort ? ORT_PEERS.map((peer) => ` ${peer} ms |`).join('') : '';
   const sweepRows = report.sweep.map((p) => `| ${p.vary} | ${p.shape.steps} | ${p.shape.batch} | ${p.shape.hiddenSize} | ${ms(p)} | ${p.msPerStep.toFixed(2)} | ${p.gflops!.toFixed(2)} | ${(100 * p.shareOfPeak!).toFixed(1)}% |`);
   return [
     `Adapter: ${report.adapter}; FMA peak ${report.peak.gflops!.toFixed(2)} GFLOP/s.`,
     '',
     "Other columns: ms (their time ÷ this engine's time; above 1 means this engine is faster).",
+    ...(ort ? ['', ortNote(ort)] : []),
     '',
-    '| case | webgpu-rnn ms (min–max) | GPU ms | GFLOP/s | share of FMA peak | tfjs-webgpu ms | tfjs-cpu ms | PyTorch CPU ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| case | webgpu-rnn ms (min–max) | GPU ms | GFLOP/s | share of FMA peak | tfjs-webgpu ms | tfjs-cpu ms |${ortHead} PyTorch CPU ms |`,
+    `|${' --- |'.repeat(ort ? 11 : 8)}`,
     ...rows,
     ...(sweepRows.length > 0
       ? ['', 'Sweep (LSTM inference, I = 64; one of T, B, H varied from lm-small):', '', '| varied | T | B | H | ms (min–max) | ms per step | GFLOP/s | share of FMA peak |', '| --- | --- | --- | --- | --- | --- | --- | --- |', ...sweepRows]
