@@ -52,6 +52,9 @@ export function chooseSchedule(variant: CellVariant, shape: RecurrentShape, limi
   while (tileBytes(variant, pass, H, batchTile) > storage) batchTile--;
   // Keep at least two workgroups busy when the batch allows it.
   if (options.batchTile === undefined && Math.ceil(B / batchTile) * shape.directions < 2 && B > 1) batchTile = Math.min(batchTile, Math.ceil(B / 2));
+  // Even tiles: the same number of workgroups, none left with a remainder (B = 32 at a fit
+  // of 10 runs as 8, 8, 8, 8 rather than 10, 10, 10, 2, so the cores finish together).
+  if (options.batchTile === undefined) batchTile = Math.ceil(B / Math.ceil(B / batchTile));
   const batchBlock = fittingBatchBlock(variant, pass, options.batchBlock ?? batchTile);
   const strategy = options.strategy ?? 'persistent';
   const unitSpan = Math.max(1, Math.min(H, options.unitSpan ?? DEFAULT_UNIT_SPAN));
