@@ -14,7 +14,7 @@
 // and the step's d_gates stay in workgroup memory, two barriers per step. Steps past a
 // sequence's end pass dh and dc through unchanged and write zero gradients.
 
-override BB: u32 = 4;       // sequences per work item of the recurrent product: 1, 2 or 4
+override BB: u32 = 4;       // sequences per work item of the recurrent product: 1, 2, 4 or 8
 override PEEPHOLE: bool = false;
 
 const GATES: u32 = 4u;
@@ -62,7 +62,8 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
     // Units past H repeat unit H − 1 (never stored).
     let w = w_base + min(vec4<u32>(k0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(H - 1u)) * GATES * H;
     let g = block_rows(first, 0u, tile.rows) * GATES * H;
-    var acc = array<vec4<f32>, 4>();
+    let g_hi = block_rows(first, 4u, tile.rows) * GATES * H;
+    var acc = array<vec4<f32>, 8>();
     for (var r = 0u; r < GATES * H; r++) {
       let wr = vec4<f32>(w_hh_t[w.x + r], w_hh_t[w.y + r], w_hh_t[w.z + r], w_hh_t[w.w + r]);
       acc[0] = fma(vec4<f32>(dg_buf[g.x + r]), wr, acc[0]);
@@ -70,6 +71,12 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
       if (BB > 2u) {
         acc[2] = fma(vec4<f32>(dg_buf[g.z + r]), wr, acc[2]);
         acc[3] = fma(vec4<f32>(dg_buf[g.w + r]), wr, acc[3]);
+      }
+      if (BB > 4u) {
+        acc[4] = fma(vec4<f32>(dg_buf[g_hi.x + r]), wr, acc[4]);
+        acc[5] = fma(vec4<f32>(dg_buf[g_hi.y + r]), wr, acc[5]);
+        acc[6] = fma(vec4<f32>(dg_buf[g_hi.z + r]), wr, acc[6]);
+        acc[7] = fma(vec4<f32>(dg_buf[g_hi.w + r]), wr, acc[7]);
       }
     }
     for (var r = 0u; r < BB; r++) {

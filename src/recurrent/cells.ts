@@ -72,7 +72,7 @@ const LSTM_COMMON = {
   separateRecurrentGradient: false,
   forward: lstmForwardKernel,
   backward: lstmBackwardKernel,
-  blocks: { forward: [1, 2, 4, 8], backward: [1, 2, 4] },
+  blocks: { forward: [1, 2, 4, 8], backward: [1, 2, 4, 8] },
   reference: lstmCell as ReferenceCell<never>,
 } as const;
 
@@ -82,7 +82,7 @@ const GRU_COMMON = {
   cellParameters: [],
   forward: gruForwardKernel,
   backward: gruBackwardKernel,
-  blocks: { forward: [1, 2, 4], backward: [1, 2, 4] },
+  blocks: { forward: [1, 2, 4], backward: [1, 2, 4, 8] },
 } as const;
 
 const RNN_COMMON = {
