@@ -4,12 +4,15 @@ import { cellVariant } from '../../src/recurrent/cells.js';
 import { workgroupBytes } from '../../src/gpu/kernel-descriptor.js';
 
 // SwiftShader's limits: 32 KiB of workgroup memory, 256 invocations.
+/** PyTorch's forms: LSTM without peepholes, GRU with the reset gate after the product. */
+const variantOf = (cell: 'lstm' | 'gru') => cellVariant({ cell, resetAfter: true, nonlinearity: 'tanh' });
+
 const limits = { maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256 } as GPUSupportedLimits;
 
 describe('chooseSchedule', () => {
   it('splits the batch into even tiles: as many workgroups as the largest fitting tile needs, none with a remainder', () => {
     for (const cell of ['lstm', 'gru'] as const) {
-      const variant = cellVariant({ cell });
+      const variant = variantOf(cell);
       for (const pass of ['forward', 'backward'] as const) {
         for (const hidden of [64, 128, 256]) {
           for (let batch = 1; batch <= 40; batch++) {
@@ -33,12 +36,12 @@ describe('chooseSchedule', () => {
   });
 
   it('runs lm-small backward (LSTM H = 128, B = 32) as four tiles of 8 where 10 fit', () => {
-    const schedule = chooseSchedule(cellVariant({ cell: 'lstm' }), { steps: 64, batch: 32, hidden: 128, directions: 1 }, limits, { pass: 'backward', software: true });
+    const schedule = chooseSchedule(variantOf('lstm'), { steps: 64, batch: 32, hidden: 128, directions: 1 }, limits, { pass: 'backward', software: true });
     expect(schedule.batchTile).toBe(8);
   });
 
   it('keeps a batch tile the caller fixes', () => {
-    const schedule = chooseSchedule(cellVariant({ cell: 'lstm' }), { steps: 64, batch: 32, hidden: 128, directions: 1 }, limits, { pass: 'backward', batchTile: 10 });
+    const schedule = chooseSchedule(variantOf('lstm'), { steps: 64, batch: 32, hidden: 128, directions: 1 }, limits, { pass: 'backward', batchTile: 10 });
     expect(schedule.batchTile).toBe(10);
   });
 });
