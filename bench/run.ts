@@ -5,15 +5,17 @@
  * and writes JSON to bench/out/node.json.
  *   npm run bench [-- --shapes=lm-small,gru] [--tfjs=lm-small|none] [--ort=lm-small|none]
  *     [--ort-budget=ms (longest ORT run before it drops to fewer steps)] [--no-sweep] [--no-tune]
+ *     [--no-main-job (skip the `npm start` training step case)]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createRuntime } from '../src/index.js';
 import { loadNodeGpu } from '../src/runtime/node-gpu.js';
 import { registerTfjsWebgpu } from './tfjs.js';
 import { runOrtPeers } from './ort.js';
 import { formatReport, runSuite } from './suite.js';
+import { benchMainJob, formatMainJob } from './main-job.js';
 import { CANONICAL_SHAPES } from './shapes.js';
 import type { Measurement } from './measure.js';
 
@@ -35,6 +37,10 @@ function torchAnchor(): Measurement[] | null {
   }
 }
 
+/** Versions of what runs side by side, for the report's header. */
+const version = (name: string): string => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+const versions = `Node ${process.versions.node}, Dawn (webgpu ${version('webgpu')}), tfjs ${version('@tensorflow/tfjs')}, onnxruntime-web ${version('onnxruntime-web')}, onnxruntime-node ${version('onnxruntime-node')}`;
+
 const runtime = await createRuntime();
 if (tfjsShapes === undefined || tfjsShapes.length > 0) await registerTfjsWebgpu((await loadNodeGpu('auto')).gpu);
 const report = await runSuite(runtime, {
@@ -44,13 +50,15 @@ const report = await runSuite(runtime, {
   tune: !process.argv.includes('--no-tune'),
   log: console.log,
 });
+const mainJob = process.argv.includes('--no-main-job') ? null : await benchMainJob(runtime, report.peak.gflops!);
+if (mainJob) console.log(`main job training step: ${mainJob.value.toFixed(1)} ms, ${mainJob.tokensPerSecond.toFixed(0)} tokens/s, ${(100 * mainJob.shareOfPeak!).toFixed(1)}% of peak`);
 // After the engine and tfjs, still in the same process and on the same Dawn GPU object.
 const ort = ortShapes.length > 0
   ? await runOrtPeers(runtime, ortShapes, async () => (await loadNodeGpu('auto')).gpu, { log: console.log, ...(ortBudget ? { budgetMs: Number(ortBudget) } : {}) })
   : undefined;
 runtime.destroy();
 const torch = torchAnchor();
-console.log(`\nCPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}\n${formatReport(report, torch, ort)}`);
+console.log(`\nCPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}; ${versions}\n${formatReport(report, torch, ort)}${mainJob ? `\n\n${formatMainJob(mainJob)}` : ''}`);
 mkdirSync('bench/out', { recursive: true });
-writeFileSync('bench/out/node.json', JSON.stringify({ ...report, torch, ort: ort ?? null }, null, 2));
+writeFileSync('bench/out/node.json', JSON.stringify({ ...report, versions, torch, ort: ort ?? null, mainJob }, null, 2));
 process.exit(0);
