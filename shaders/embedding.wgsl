@@ -2,11 +2,15 @@
 // outside [0, V)) give zero vectors and no gradient.
 //
 // Entry `gather`, dispatch (ceil(N·D / WG), rows, 1):  out[n, d] = table[tokens[n], d]
-// Entry `scatter_add`, dispatch (ceil(V·D / WG), rows, 1): one invocation per (v, d) sums
+// Entry `scatter_add`, dispatch (ceil(V·ceil(D / SPAN) / WG), rows, 1): one invocation per
+// (v, block of SPAN features d) sums
 //   grad[v, d] += Σ_{n : tokens[n] = v} d_out[n, d]
-// in a fixed order over n, so the result is deterministic without atomics.
+// in a fixed order over n, so the result is deterministic without atomics. Each token id
+// read serves SPAN features (one invocation per feature read every id D times).
 
 override WG: u32 = 256;
+
+const SPAN: u32 = 8u;   // features per scatter_add invocation
 
 struct EmbeddingParams {
   count: u32,          // N: number of tokens
@@ -37,13 +41,26 @@ fn gather(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
 @compute @workgroup_size(WG, 1, 1)
 fn scatter_add(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = id.x + id.y * groups.x * WG;
-  if (i >= params.vocabulary * params.dim) { return; }
-  let v = i32(i / params.dim);
+  let blocks = (params.dim + SPAN - 1u) / SPAN;
+  if (i >= params.vocabulary * blocks) { return; }
+  let v = i32(i / blocks);
   if (v == params.padding_idx) { return; }
-  let d = i % params.dim;
-  var sum = 0.0;
+  let d0 = (i % blocks) * SPAN;
+  // Features past D read the row's last one (never stored).
+  let last = params.dim - 1u;
+  let lo = min(vec4<u32>(d0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(last));
+  let hi = min(vec4<u32>(d0) + vec4<u32>(4u, 5u, 6u, 7u), vec4<u32>(last));
+  var sum_lo = vec4<f32>(0.0);
+  var sum_hi = vec4<f32>(0.0);
   for (var n = 0u; n < params.count; n++) {
-    if (tokens[n] == v) { sum += d_out[n * params.dim + d]; }
+    if (tokens[n] == v) {
+      let row = n * params.dim;
+      sum_lo += vec4<f32>(d_out[row + lo.x], d_out[row + lo.y], d_out[row + lo.z], d_out[row + lo.w]);
+      sum_hi += vec4<f32>(d_out[row + hi.x], d_out[row + hi.y], d_out[row + hi.z], d_out[row + hi.w]);
+    }
   }
-  grad[i] += sum;
+  let base = u32(v) * params.dim;
+  for (var c = 0u; c < SPAN && d0 + c < params.dim; c++) {
+    grad[base + d0 + c] += select(sum_hi[c - 4u], sum_lo[c], c < 4u);
+  }
 }

@@ -14,17 +14,20 @@ export interface EmbeddingKernelCall {
 }
 
 const WG = 256;
+/** SPAN in embedding.wgsl: features each scatter_add invocation sums. */
+const SCATTER_SPAN = 8;
 
 export const embeddingKernel: KernelDescriptor<EmbeddingKernelCall> = {
   shader: { name: 'embedding', code: source },
   entryPoints: ['gather', 'scatter_add'],
   launch(call, device) {
-    // gather: one invocation per output element; scatter_add: one per table element.
+    // gather: one invocation per output element; scatter_add: one per SCATTER_SPAN features of a table row.
     const gather = call.op === 'gather';
+    const invocations = gather ? call.tokens * call.dim : call.vocabulary * Math.ceil(call.dim / SCATTER_SPAN);
     return {
       entryPoint: gather ? 'gather' : 'scatter_add',
       constants: { WG },
-      workgroups: elementwiseGrid((gather ? call.tokens : call.vocabulary) * call.dim, WG, device.limits),
+      workgroups: elementwiseGrid(invocations, WG, device.limits),
       uniforms: { count: call.tokens, vocabulary: call.vocabulary, dim: call.dim, padding_idx: call.paddingIdx ?? -1 },
     };
   },

@@ -38,6 +38,20 @@ describe('embedding', () => {
     tape.dispose();
   });
 
+  it('scatter-adds rows wider than one invocation\'s span of features (D = 19: spans of 8, 8 and 3)', async () => {
+    const rt = runtime();
+    const [V, D, N] = [11, 19, 40];
+    const embedding = new Embedding(rt, { numEmbeddings: V, embeddingDim: D, paddingIdx: 4, seed: 5 });
+    const ids = Array.from({ length: N }, (_, i) => (i * 7 + 3) % V);
+    const tape = new Tape(rt);
+    const out = embedding.forward(Tensor.from(rt, ids, [N], 'i32'), tape);
+    const upstream = Float32Array.from({ length: N * D }, (_, i) => Math.cos(0.37 * i));
+    tape.backward(out, Tensor.from(rt, upstream, [N, D]));
+    const comparison = compareArrays(await embedding.weightGrad.read(), referenceEmbeddingBackward(upstream, ids, V, D, 4), { rtol: 1e-6, atol: 1e-6 });
+    expect(comparison.ok, comparison.message).toBe(true);
+    tape.dispose();
+  });
+
   it('embedding → GRU → linear → cross-entropy: every gradient matches float64', async () => {
     const rt = runtime();
     const [T, B, V, E, H, C] = [5, 3, 9, 4, 6, 9];
