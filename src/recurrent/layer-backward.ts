@@ -8,6 +8,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { encodeGemm } from '../ops/gemm.js';
 import { encodeColumnReduce } from '../ops/reduce.js';
+import { encodeAxpy } from '../ops/elementwise.js';
 import { savedSlot } from './cells.js';
 import type { LayerParameters } from './parameters.js';
 import type { LayerPlan, RecurrentPlan } from './plan.js';
@@ -61,7 +62,14 @@ export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer
     a: dGates, b: io.input, c: io.grads.wIh.buffer,
     transA: true, lda: gateWidth, ldb: layer.inputSize, ldc: layer.inputSize, beta: 1,
   });
-  if (io.grads.bIh && io.grads.bHh) {
+  if (io.grads.bIh && io.grads.bHh && dGatesH === dGates) {
+    // Both biases get the same column sums: reduce the rows once, add the sums to each.
+    const sums = runtime.pool.acquire(gateWidth * 4, GPUBufferUsage.STORAGE, `${variant.name} d_bias`);
+    encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGates, out: sums });
+    encodeAxpy(runtime, io.grads.bIh.buffer, sums, gateWidth);
+    encodeAxpy(runtime, io.grads.bHh.buffer, sums, gateWidth);
+    runtime.pool.release(sums);
+  } else if (io.grads.bIh && io.grads.bHh) {
     encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGates, out: io.grads.bIh.buffer, beta: 1 });
     encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGatesH, out: io.grads.bHh.buffer, beta: 1 });
   }
