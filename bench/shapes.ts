@@ -1,4 +1,4 @@
-/** The canonical shapes of DESIGN.md. */
+/** The canonical benchmark shapes (the table in the README's Benchmarks section). */
 export interface BenchShape {
   name: string;
   cell: 'lstm' | 'gru';
