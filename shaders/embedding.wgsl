@@ -61,6 +61,6 @@ fn scatter_add(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgr
   }
   let base = u32(v) * params.dim;
   for (var c = 0u; c < SPAN && d0 + c < params.dim; c++) {
-    grad[base + d0 + c] += select(sum_hi[c - 4u], sum_lo[c], c < 4u);
+    grad[base + d0 + c] += select(sum_hi[c & 3u], sum_lo[c & 3u], c < 4u);
   }
 }

@@ -338,6 +338,17 @@ describe('kernel descriptors', () => {
     }
   });
 
+  it('embedding: the scatter_add grid covers every span of SPAN features the WGSL sums', () => {
+    const span = wgslConstant(embeddingKernel.shader.code, 'SPAN');
+    for (const device of DEVICES) {
+      for (const [vocabulary, dim] of [[1, 1], [89, 32], [7, 5], [11, 19], [50000, 300]] as const) {
+        const launch = embeddingKernel.launch({ op: 'scatterAdd', tokens: 10, vocabulary, dim, paddingIdx: null }, device);
+        const [x, y = 1] = launch.workgroups;
+        expect(x * y * (launch.constants.WG as number)).toBeGreaterThanOrEqual(vocabulary * Math.ceil(dim / span));
+      }
+    }
+  });
+
   it('beam_search: the host width limit and dead score are the WGSL constants', () => {
     expect(MAX_BEAM_WIDTH).toBe(wgslConstant(beamSearchKernel.shader.code, 'MAX_WIDTH'));
     expect(DEAD_BEAM_SCORE).toBe(Number(declaredValues(beamSearchKernel.shader.code).get('DEAD')));
