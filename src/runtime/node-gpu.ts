@@ -27,6 +27,7 @@ export interface NodeGpu {
 interface NodeModules {
   fs: typeof import('node:fs');
   path: typeof import('node:path');
+  os: typeof import('node:os');
 }
 
 // Kept out of bundlers' sight: browser builds never load Dawn.
@@ -39,7 +40,7 @@ const dawnSpecifier = 'webgpu';
 const instances = new Map<NodeGpu['source'], GPU>();
 
 export async function loadNodeGpu(choice: NodeAdapterChoice, powerPreference?: GPUPowerPreference): Promise<NodeGpu & { adapter: GPUAdapter }> {
-  const { fs, path } = await nodeModules();
+  const { fs, path, os } = await nodeModules();
   let dawn: { create(flags: string[]): GPU; globals: object };
   try {
     dawn = await import(/* @vite-ignore */ dawnSpecifier);
@@ -51,6 +52,10 @@ export async function loadNodeGpu(choice: NodeAdapterChoice, powerPreference?: G
   }
 
   const env = process.env;
+  // Vulkan drivers probe Wayland through libwayland-client, which prints "XDG_RUNTIME_DIR is
+  // invalid or not set" on machines without a login session; a private runtime directory,
+  // as a session would give, keeps it quiet.
+  if (process.platform === 'linux' && !env.XDG_RUNTIME_DIR?.startsWith('/')) env.XDG_RUNTIME_DIR = privateRuntimeDirectory(fs, path, os);
   const explicitIcd = env.VK_ICD_FILENAMES ?? env.VK_DRIVER_FILES;
   const tryHardware = choice === 'hardware' || (choice === 'auto' && (explicitIcd !== undefined || hasUsableIcd(fs, path)));
 
@@ -78,9 +83,19 @@ export async function loadNodeGpu(choice: NodeAdapterChoice, powerPreference?: G
 }
 
 async function nodeModules(): Promise<NodeModules> {
-  const fsName = 'node:fs';
-  const pathName = 'node:path';
-  return { fs: await import(/* @vite-ignore */ fsName), path: await import(/* @vite-ignore */ pathName) };
+  const [fsName, pathName, osName] = ['node:fs', 'node:path', 'node:os'];
+  return { fs: await import(/* @vite-ignore */ fsName), path: await import(/* @vite-ignore */ pathName), os: await import(/* @vite-ignore */ osName) };
+}
+
+/** A directory only this user can enter (mode 0700, owned by us), made once per user. */
+function privateRuntimeDirectory(fs: NodeModules['fs'], path: NodeModules['path'], os: NodeModules['os']): string {
+  const uid = process.getuid?.() ?? 0;
+  const shared = path.join(os.tmpdir(), `webgpu-rnn-runtime-${uid}`);
+  fs.mkdirSync(shared, { recursive: true, mode: 0o700 });
+  const stat = fs.lstatSync(shared);
+  if (stat.isDirectory() && stat.uid === uid && (stat.mode & 0o077) === 0) return shared;
+  // Someone else made that path: take a fresh one instead.
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'webgpu-rnn-runtime-'));
 }
 
 /** True when a Vulkan driver that can reach real hardware is registered system-wide. */
