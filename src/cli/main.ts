@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * webgpu-rnn command line.
  *   train       train a character-level language model (default: Moby Dick)
@@ -12,20 +13,9 @@ import { CorpusError } from './corpora.js';
 import { Progress, formatDuration } from './progress.js';
 import { train } from './trainer.js';
 import { namesNovelty, sampleFromCheckpoint } from './sample.js';
+import { usage } from './help.js';
 
-const USAGE = `usage: webgpu-rnn <command> [options]
-commands:
-  train       train a character-level language model
-              --data moby-dick|names|<file.txt>  (default moby-dick)
-              --cell lstm|gru  --layers N  --hidden N  --embedding N  --dropout P  --layer-norm
-              --seq-length T  --batch B  --lr X  --steps N  --clip X  --seed N
-              --validation F  --eval-every N  --eval-windows N
-              --sample-every N  --sample-length N  --temperature X
-              --checkpoint-dir DIR  --checkpoint-every N  --resume DIR|FILE.json
-  sample      generate text from a checkpoint
-              --checkpoint DIR|FILE.json  --prompt TEXT  --length N  --temperature X
-              --top-k K  --seed N  --samples N  --beam W
-  selfcheck   print the adapter, check GEMM against float64, measure GFLOP/s`;
+const HELP_FLAGS = new Set(['-h', '--help']);
 
 async function runTrain(argv: string[]): Promise<number> {
   const options = parseTrainOptions(argv);
@@ -74,7 +64,16 @@ async function runSample(argv: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command = 'train', ...rest] = argv;
+  const [command, ...rest] = argv;
+  // A bare invocation prints help rather than starting a run of several minutes.
+  if (command === undefined || command === 'help' || HELP_FLAGS.has(command)) {
+    console.log(usage(command === 'help' ? rest[0] : undefined));
+    return 0;
+  }
+  if (rest.some((a) => HELP_FLAGS.has(a)) && ['train', 'sample', 'selfcheck'].includes(command)) {
+    console.log(usage(command));
+    return 0;
+  }
   switch (command) {
     case 'train':
       return runTrain(rest);
@@ -82,16 +81,12 @@ async function main(argv: string[]): Promise<number> {
       return runSample(rest);
     case 'selfcheck':
       if (rest.length > 0) {
-        console.error(`selfcheck takes no arguments, got: ${rest.join(' ')}\n${USAGE}`);
+        console.error(`selfcheck takes no arguments, got: ${rest.join(' ')}\n${usage('selfcheck')}`);
         return 2;
       }
       return (await selfCheck()) ? 0 : 1;
-    case 'help':
-    case '--help':
-      console.log(USAGE);
-      return 0;
     default:
-      console.error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      console.error(`unknown command ${JSON.stringify(command)}\n${usage()}`);
       return 2;
   }
 }

@@ -109,6 +109,13 @@ const SAMPLE_SPEC = {
 
 type ArgSpec = Record<string, { type: 'string' | 'boolean' }>;
 
+/** Every option of each command, in the order help lists them. */
+export const TRAIN_OPTION_NAMES = Object.keys(TRAIN_SPEC) as (keyof typeof TRAIN_SPEC)[];
+export const SAMPLE_OPTION_NAMES = Object.keys(SAMPLE_SPEC) as (keyof typeof SAMPLE_SPEC)[];
+
+/** sample's defaults, by option name. */
+export const SAMPLE_DEFAULTS = { length: 300, temperature: 0.8, 'top-k': 0, seed: 1, samples: 1, beam: 0 } as const;
+
 function parse(argv: string[], spec: ArgSpec, command: string): Record<string, string | boolean | undefined> {
   try {
     return parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
@@ -177,11 +184,11 @@ export function parseSampleOptions(argv: string[]): SampleOptions {
   return {
     checkpoint,
     prompt: (v.prompt as string | undefined) ?? null,
-    length: integer('length', v.length, 300, 1, 100000),
-    temperature: real('temperature', v.temperature, 0.8, 0, 100),
-    topK: integer('top-k', v['top-k'], 0, 0),
-    seed: integer('seed', v.seed, 1, 0, 0xffffffff),
-    samples: integer('samples', v.samples, 1, 1, 1024),
-    beam: integer('beam', v.beam, 0, 0, 16),
+    length: integer('length', v.length, SAMPLE_DEFAULTS.length, 1, 100000),
+    temperature: real('temperature', v.temperature, SAMPLE_DEFAULTS.temperature, 0, 100),
+    topK: integer('top-k', v['top-k'], SAMPLE_DEFAULTS['top-k'], 0),
+    seed: integer('seed', v.seed, SAMPLE_DEFAULTS.seed, 0, 0xffffffff),
+    samples: integer('samples', v.samples, SAMPLE_DEFAULTS.samples, 1, 1024),
+    beam: integer('beam', v.beam, SAMPLE_DEFAULTS.beam, 0, 16),
   };
 }

@@ -2,6 +2,7 @@
  * The built package as its users meet it: Node imports 'webgpu-rnn' by name (through the
  * exports map) and runs a GEMM; a Vite app bundles it for the browser without Dawn.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,10 @@ check(readFileSync('dist/index.d.ts', 'utf8').includes('createRuntime'), 'dist/i
 const kernelTypes = readFileSync('dist/kernels-entry.d.ts', 'utf8');
 check(pkg.exports['./kernels'].types === './dist/kernels-entry.d.ts' && kernelTypes.includes("from './kernels/index.js'") && readFileSync('dist/kernels/index.d.ts', 'utf8').includes('KERNELS'), "dist/kernels-entry.d.ts declares 'webgpu-rnn/kernels'");
 check(KERNELS.length > 0 && typeof encodeGemm === 'function' && !('encodeGemm' in root) && !('KERNELS' in root), `'webgpu-rnn/kernels' holds the ${KERNELS.length} kernel descriptors and encode functions; the root does not`);
+
+const bin = pkg.bin?.['webgpu-rnn'];
+const help = bin ? spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }) : null;
+check(bin === './dist/cli.js' && readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n') && help?.status === 0 && help.stdout.includes('usage: webgpu-rnn <command>'), "bin 'webgpu-rnn' is dist/cli.js, a node script that prints usage on --help");
 
 const runtime = await createRuntime();
 const a = Tensor.from(runtime, [1, 2, 3, 4, 5, 6], [2, 3]);

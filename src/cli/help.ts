@@ -1,0 +1,92 @@
+/**
+ * Usage text of the command line: every option of each command with its meaning and its
+ * default, the defaults read from the same objects the parsers use.
+ */
+import { SAMPLE_DEFAULTS, SAMPLE_OPTION_NAMES, TRAIN_OPTION_NAMES, trainDefaults, type TrainOptions } from './options.js';
+
+type TrainKey = keyof TrainOptions;
+
+/** Each train option: its value's form, what it means, and the TrainOptions field it sets. */
+const TRAIN_HELP: Record<(typeof TRAIN_OPTION_NAMES)[number], [form: string, meaning: string, field: TrainKey]> = {
+  data: ['moby-dick|names|FILE', 'training text: Moby Dick, English first names, or a UTF-8 text file', 'data'],
+  cell: ['lstm|gru', 'recurrent cell', 'cell'],
+  layers: ['N', 'stacked recurrent layers', 'layers'],
+  hidden: ['N', 'hidden units per layer', 'hidden'],
+  embedding: ['N', 'character embedding size', 'embedding'],
+  'seq-length': ['T', 'characters per window (truncated BPTT length)', 'seqLength'],
+  batch: ['B', 'parallel streams per step', 'batch'],
+  lr: ['X', 'Adam learning rate', 'lr'],
+  steps: ['N', 'optimizer steps in all (a resumed run counts from its checkpoint)', 'steps'],
+  clip: ['X', 'global gradient-norm clip', 'clip'],
+  dropout: ['P', 'dropout between stacked layers', 'dropout'],
+  'layer-norm': ['', 'layer norm before the output layer', 'layerNorm'],
+  validation: ['F', 'share of the text held out for validation (its end)', 'validation'],
+  'eval-every': ['N', 'steps between validations (bits per character: lower is better)', 'evalEvery'],
+  'eval-windows': ['N', 'validation windows per evaluation', 'evalWindows'],
+  'sample-every': ['N', 'steps between printed samples', 'sampleEvery'],
+  'sample-length': ['N', 'characters per printed sample', 'sampleLength'],
+  temperature: ['X', 'sampling temperature of the printed samples', 'temperature'],
+  'checkpoint-dir': ['DIR', 'where checkpoints go', 'checkpointDir'],
+  'checkpoint-every': ['N', 'steps between checkpoints', 'checkpointEvery'],
+  resume: ['DIR|FILE.json', "continue a run from its checkpoint (keeps its model, data and optimizer settings)", 'resume'],
+  seed: ['N', 'seed of the initial weights, dropout and samples', 'seed'],
+};
+
+const SAMPLE_HELP: Record<(typeof SAMPLE_OPTION_NAMES)[number], [form: string, meaning: string]> = {
+  checkpoint: ['DIR|FILE.json', 'a checkpoint written by train (required)'],
+  prompt: ['TEXT', "text to continue (default: the corpus's own primer)"],
+  length: ['N', 'characters to generate per sample'],
+  temperature: ['X', 'softmax temperature (0: greedy)'],
+  'top-k': ['K', 'draw from the K most likely characters only (0: all)'],
+  seed: ['N', 'sampling seed'],
+  samples: ['N', 'samples generated at once'],
+  beam: ['W', 'beam search of width W instead of sampling (0: off)'],
+};
+
+const SUMMARY = `usage: webgpu-rnn <command> [options]
+
+commands:
+  train       train a character-level language model (default data: Moby Dick)
+  sample      generate text from a checkpoint
+  selfcheck   print the adapter, check GEMM against float64, measure GFLOP/s
+  help        this text; 'webgpu-rnn <command> --help' lists a command's options`;
+
+const shown = (value: unknown): string => (value === null ? 'none' : value === false ? 'off' : value === true ? 'on' : String(value));
+
+function table(rows: [name: string, meaning: string, defaults: string][]): string {
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, meaning, defaults]) => `  ${name.padEnd(width)}  ${meaning}${defaults ? ` (default ${defaults})` : ''}`).join('\n');
+}
+
+function trainHelp(): string {
+  const prose = trainDefaults('moby-dick');
+  const names = trainDefaults('names');
+  const file = trainDefaults('FILE');
+  const rows = TRAIN_OPTION_NAMES.map((option): [string, string, string] => {
+    const [form, meaning, field] = TRAIN_HELP[option];
+    const defaults = [shown(prose[field])];
+    if (option !== 'data') {
+      if (shown(names[field]) !== defaults[0]) defaults.push(`${shown(names[field])} with --data names`);
+      if (shown(file[field]) !== defaults[0]) defaults.push(`${shown(file[field])} with a file`);
+    }
+    return [`--${option}${form ? ` ${form}` : ''}`, meaning, defaults.join('; ')];
+  });
+  return `usage: webgpu-rnn train [options]\n\noptions:\n${table(rows)}`;
+}
+
+function sampleHelp(): string {
+  const rows = SAMPLE_OPTION_NAMES.map((option): [string, string, string] => {
+    const [form, meaning] = SAMPLE_HELP[option];
+    const value = (SAMPLE_DEFAULTS as Record<string, unknown>)[option];
+    return [`--${option} ${form}`, meaning, value === undefined ? '' : shown(value)];
+  });
+  return `usage: webgpu-rnn sample --checkpoint DIR [options]\n\noptions:\n${table(rows)}`;
+}
+
+/** The usage of one command, or the summary. */
+export function usage(command?: string): string {
+  if (command === 'train') return trainHelp();
+  if (command === 'sample') return sampleHelp();
+  if (command === 'selfcheck') return 'usage: webgpu-rnn selfcheck\n\nPrints the adapter, checks GEMM against float64 and measures GFLOP/s. No options.';
+  return SUMMARY;
+}
