@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * webgpu-rnn: recurrent networks on WebGPU. This entry holds what a model author calls:
  * the runtime and tensors, modules and layers, training, generation, models, data and

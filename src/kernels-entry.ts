@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * `webgpu-rnn/kernels`: the engine's internals for people who build on it. Kernel
  * descriptors (one per shader), the cell table, the scheduler, the raw-buffer `encode*`

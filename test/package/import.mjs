@@ -1,9 +1,11 @@
 /**
  * The built package as its users meet it: Node imports 'webgpu-rnn' by name (through the
- * exports map) and runs a GEMM; a Vite app bundles it for the browser without Dawn.
+ * exports map) and runs a GEMM; a Vite app bundles it for the browser without Dawn; strict
+ * TypeScript projects (bundler and nodenext resolution, no skipLibCheck, no WebGPU types of
+ * their own) compile against its declarations.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
@@ -46,6 +48,33 @@ try {
   check(!bundle.includes('dawn.node'), 'the browser bundle does not contain Dawn');
 } finally {
   rmSync(app, { recursive: true, force: true });
+}
+
+// Consumer TypeScript projects: the declarations must bring @webgpu/types themselves.
+const consumer = mkdtempSync(join(tmpdir(), 'webgpu-rnn-ts-'));
+try {
+  mkdirSync(join(consumer, 'node_modules'));
+  symlinkSync(process.cwd(), join(consumer, 'node_modules', 'webgpu-rnn'), 'dir');
+  writeFileSync(join(consumer, 'package.json'), '{"type":"module"}');
+  writeFileSync(join(consumer, 'main.ts'), [
+    "import { LSTM, Tensor, createRuntime, type Runtime } from 'webgpu-rnn';",
+    "import { KERNELS } from 'webgpu-rnn/kernels';",
+    'const runtime: Runtime = await createRuntime();',
+    'const lstm = new LSTM(runtime, { inputSize: 3, hiddenSize: 4 });',
+    'const { output } = lstm.forward(Tensor.from(runtime, new Float32Array(2 * 1 * 3), [2, 1, 3]));',
+    'const values: Float32Array = await output.read();',
+    'const device: GPUDevice = runtime.device;',
+    'console.log(values.length, device.label, KERNELS.length);',
+  ].join('\n'));
+  for (const resolution of ['bundler', 'nodenext']) {
+    const module = resolution === 'bundler' ? 'esnext' : 'nodenext';
+    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module, moduleResolution: resolution, noEmit: true, skipLibCheck: false, types: [] }, files: ['main.ts'] }));
+    const tsc = spawnSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', consumer], { encoding: 'utf8' });
+    const errors = tsc.stdout.split('\n').filter((line) => line.includes('error TS'));
+    check(tsc.status === 0, `a strict TypeScript project (moduleResolution ${resolution}, no skipLibCheck) compiles against the declarations${errors.length ? `: ${errors.length} errors, first ${errors[0]}` : ''}`);
+  }
+} finally {
+  rmSync(consumer, { recursive: true, force: true });
 }
 
 console.log(`package: ${failures.length === 0 ? 'all checks passed' : `${failures.length} failed`}`);
