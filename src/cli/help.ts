@@ -61,13 +61,13 @@ function table(rows: [name: string, meaning: string, defaults: string][]): strin
 function trainHelp(): string {
   const prose = trainDefaults('moby-dick');
   const names = trainDefaults('names');
-  const file = trainDefaults('FILE');
+  const file = trainDefaults('NAME.txt');
   const rows = TRAIN_OPTION_NAMES.map((option): [string, string, string] => {
     const [form, meaning, field] = TRAIN_HELP[option];
     const defaults = [shown(prose[field])];
     if (option !== 'data') {
       if (shown(names[field]) !== defaults[0]) defaults.push(`${shown(names[field])} with --data names`);
-      if (shown(file[field]) !== defaults[0]) defaults.push(`${shown(file[field])} with a file`);
+      if (shown(file[field]) !== defaults[0]) defaults.push(`${shown(file[field])} with --data NAME.txt`);
     }
     return [`--${option}${form ? ` ${form}` : ''}`, meaning, defaults.join('; ')];
   });

@@ -23,15 +23,20 @@ async function runTrain(argv: string[]): Promise<number> {
   const progress = new Progress(process.stdout);
   try {
     const started = performance.now();
+    let effective = options;
     const result = await train(runtime, options, {
-      onStart: (info) =>
+      // The effective options: a resumed run's come from its checkpoint.
+      onStart: ({ options: o, ...info }) => {
+        effective = o;
         progress.print(
           `adapter: ${runtime.adapter.description || runtime.adapter.vendor}\n` +
             `corpus: ${info.corpus}, ${info.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabulary}; unigram baseline ${info.unigram.toFixed(3)} bits/char\n` +
-            `model: ${options.layers}-layer ${options.cell.toUpperCase()} ${options.hidden}, ${info.parameters.toLocaleString('en-US')} parameters; ` +
-            `batch ${options.batch} × ${options.seqLength} characters, Adam lr ${options.lr}\n` +
-            (info.startStep > 0 ? `resuming at step ${info.startStep} of ${info.steps}` : `training ${info.steps} steps`),
-        ),
+            `model: ${o.layers}-layer ${o.cell.toUpperCase()} ${o.hidden}, ${info.parameters.toLocaleString('en-US')} parameters; ` +
+            `batch ${o.batch} × ${o.seqLength} characters, Adam lr ${o.lr}\n` +
+            `checkpoints: ${o.checkpointDir}\n` +
+            (info.startStep > 0 ? `resuming ${o.resume} at step ${info.startStep} of ${info.steps}` : `training ${info.steps} steps`),
+        );
+      },
       onStep: (info) => progress.step(info),
       onValidation: (info) => progress.print(`step ${info.step}: validation ${info.bitsPerCharacter.toFixed(3)} bits/char`),
       onSample: (info) => progress.print(`--- sample at step ${info.step} ---\n${info.text}\n---`),
@@ -41,7 +46,7 @@ async function runTrain(argv: string[]): Promise<number> {
     progress.print(
       `done in ${formatDuration((performance.now() - started) / 1000)}: validation ${last?.bitsPerCharacter.toFixed(3)} bits/char ` +
         `(unigram ${result.history.unigramBitsPerCharacter.toFixed(3)}); checkpoint ${result.checkpoint}\n` +
-        `sample from it: node dist/cli.js sample --checkpoint ${options.checkpointDir}${options.data === 'moby-dick' ? ' --prompt "The "' : ''}`,
+        `sample from it: node dist/cli.js sample --checkpoint ${effective.checkpointDir}${effective.data === 'moby-dick' ? ' --prompt "The "' : ''}`,
     );
     return 0;
   } finally {

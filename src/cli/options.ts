@@ -42,6 +42,13 @@ export interface SampleOptions {
   beam: number;
 }
 
+/** A text file's run directory name: its base name without extension, in safe characters ('my-book.txt' → 'my-book'). */
+function fileRunName(path: string): string {
+  const base = path.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '');
+  const safe = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  return safe === '' || safe === 'moby-dick' || safe === 'names' ? `text-${safe || 'file'}` : safe;
+}
+
 /** Defaults per corpus: Moby Dick learns visibly in minutes on 2 CPU cores; names faster. */
 export function trainDefaults(data: string): TrainOptions {
   const names = data === 'names';
@@ -64,7 +71,7 @@ export function trainDefaults(data: string): TrainOptions {
     sampleEvery: names ? 200 : 100,
     sampleLength: names ? 120 : 240,
     temperature: 0.8,
-    checkpointDir: `checkpoints/${names ? 'names' : data === 'moby-dick' ? 'moby-dick' : 'text'}`,
+    checkpointDir: `checkpoints/${names || data === 'moby-dick' ? data : fileRunName(data)}`,
     checkpointEvery: names ? 200 : 100,
     resume: null,
     seed: 1,
@@ -144,12 +151,21 @@ function real(name: string, value: string | boolean | undefined, fallback: numbe
   return n;
 }
 
+/** The directory of a checkpoint given as a directory or as one of its step-<n>.json files. */
+function resumeDirectory(resume: string): string {
+  if (!resume.endsWith('.json')) return resume.replace(/[\\/]+$/, '') || resume;
+  const slash = Math.max(resume.lastIndexOf('/'), resume.lastIndexOf('\\'));
+  return slash < 0 ? '.' : resume.slice(0, slash) || '/';
+}
+
 export function parseTrainOptions(argv: string[]): TrainOptions {
   const v = parse(argv, TRAIN_SPEC, 'train');
   const data = (v.data as string | undefined) ?? 'moby-dick';
   if (data.trim() === '') throw new OptionError('--data: expected moby-dick, names or a text file path, got an empty string');
   const d = trainDefaults(data);
   const cell = (v.cell as string | undefined) ?? d.cell;
+  const resume = (v.resume as string | undefined) ?? null;
+  if (resume !== null && resume.trim() === '') throw new OptionError('--resume: expected a checkpoint directory or step-<n>.json file, got an empty string');
   if (cell !== 'lstm' && cell !== 'gru') throw new OptionError(`--cell: expected lstm or gru, got ${JSON.stringify(cell)}`);
   return {
     data,
@@ -170,9 +186,10 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     sampleEvery: integer('sample-every', v['sample-every'], d.sampleEvery, 1),
     sampleLength: integer('sample-length', v['sample-length'], d.sampleLength, 1, 100000),
     temperature: real('temperature', v.temperature, d.temperature, 0, 100),
-    checkpointDir: (v['checkpoint-dir'] as string | undefined) ?? d.checkpointDir,
+    // A resumed run writes beside its own checkpoints unless told otherwise.
+    checkpointDir: (v['checkpoint-dir'] as string | undefined) ?? (resume === null ? d.checkpointDir : resumeDirectory(resume)),
     checkpointEvery: integer('checkpoint-every', v['checkpoint-every'], d.checkpointEvery, 1),
-    resume: (v.resume as string | undefined) ?? null,
+    resume,
     seed: integer('seed', v.seed, d.seed, 0, 0xffffffff),
   };
 }

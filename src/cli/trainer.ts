@@ -55,7 +55,7 @@ export interface StepInfo {
 }
 
 export interface TrainHooks {
-  onStart?(info: { corpus: string; characters: number; vocabulary: number; unigram: number; parameters: number; startStep: number; steps: number }): void;
+  onStart?(info: { corpus: string; characters: number; vocabulary: number; unigram: number; parameters: number; startStep: number; steps: number; options: TrainOptions }): void;
   onStep?(info: StepInfo): void;
   onValidation?(info: { step: number; bitsPerCharacter: number }): void;
   onSample?(info: { step: number; text: string }): void;
@@ -166,7 +166,7 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
     history = structuredClone(resumed.json.history);
     startStep = resumed.json.step;
   }
-  hooks.onStart?.({ corpus: corpus.name, characters: ids.length, vocabulary: vocabulary.size, unigram, parameters: parameters.reduce((n, p) => n + p.value.size, 0), startStep, steps: options.steps });
+  hooks.onStart?.({ corpus: corpus.name, characters: ids.length, vocabulary: vocabulary.size, unigram, parameters: parameters.reduce((n, p) => n + p.value.size, 0), startStep, steps: options.steps, options });
 
   const validate = async (step: number): Promise<number> => {
     let state: RecurrentState | null = null;

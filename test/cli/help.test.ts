@@ -20,8 +20,8 @@ describe('command-line help', () => {
     for (const option of TRAIN_OPTION_NAMES) expect(text, option).toMatch(new RegExp(`--${option}\\b`));
     expect(text).toMatch(/--hidden N .*\(default 128\)/);
     expect(text).toContain(`(default ${prose.steps}; ${names.steps} with --data names)`);
-    const file = parseTrainOptions(['--data', 'book.txt']);
-    expect(text).toContain(`(default ${prose.checkpointDir}; ${names.checkpointDir} with --data names; ${file.checkpointDir} with a file)`);
+    const file = parseTrainOptions(['--data', 'NAME.txt']);
+    expect(text).toContain(`(default ${prose.checkpointDir}; ${names.checkpointDir} with --data names; ${file.checkpointDir} with --data NAME.txt)`);
     expect(text).toMatch(/--layer-norm .*\(default off\)/);
   });
 
