@@ -51,6 +51,11 @@ interface ExportedModel {
   ops: string[];
 }
 
+/** The installed version of a package (Node only: reads node_modules). */
+export function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+}
+
 /** Writes bench/out/onnx/<shape>.onnx for each shape; null with the reason when it cannot. */
 function exportModels(shapes: readonly BenchShape[]): { models: ExportedModel[] } | { reason: string } {
   try {
@@ -148,8 +153,7 @@ async function benchShape(runtime: Runtime, peer: OrtPeer, loaded: PeerRuntime, 
 export async function runOrtPeers(runtime: Runtime, shapes: readonly BenchShape[], gpu: () => Promise<GPU>, options: OrtOptions = {}): Promise<OrtReport> {
   const log = options.log ?? (() => {});
   const budgetMs = options.budgetMs ?? 10_000;
-  const pkg = (name: string): string => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
-  const report: OrtReport = { versions: { 'onnxruntime-web': pkg('onnxruntime-web'), 'onnxruntime-node': pkg('onnxruntime-node') }, budgetMs, results: [], failures: [] };
+  const report: OrtReport = { versions: { 'onnxruntime-web': packageVersion('onnxruntime-web'), 'onnxruntime-node': packageVersion('onnxruntime-node') }, budgetMs, results: [], failures: [] };
   const exported = exportModels(shapes);
   if ('reason' in exported) {
     log(`ORT peers skipped: ${exported.reason}`);

@@ -8,12 +8,12 @@
  *     [--no-main-job (skip the `npm start` training step case)]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createRuntime } from '../src/index.js';
 import { loadNodeGpu } from '../src/runtime/node-gpu.js';
 import { registerTfjsWebgpu } from './tfjs.js';
-import { runOrtPeers } from './ort.js';
+import { packageVersion, runOrtPeers } from './ort.js';
 import { formatReport, runSuite } from './suite.js';
 import { benchMainJob, formatMainJob } from './main-job.js';
 import { CANONICAL_SHAPES } from './shapes.js';
@@ -38,8 +38,7 @@ function torchAnchor(): Measurement[] | null {
 }
 
 /** Versions of what runs side by side, for the report's header. */
-const version = (name: string): string => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
-const versions = `Node ${process.versions.node}, Dawn (webgpu ${version('webgpu')}), tfjs ${version('@tensorflow/tfjs')}, onnxruntime-web ${version('onnxruntime-web')}, onnxruntime-node ${version('onnxruntime-node')}`;
+const versions = `Node ${process.versions.node}, Dawn (webgpu ${packageVersion('webgpu')}), tfjs ${packageVersion('@tensorflow/tfjs')}, onnxruntime-web ${packageVersion('onnxruntime-web')}, onnxruntime-node ${packageVersion('onnxruntime-node')}`;
 
 const runtime = await createRuntime();
 if (tfjsShapes === undefined || tfjsShapes.length > 0) await registerTfjsWebgpu((await loadNodeGpu('auto')).gpu);
