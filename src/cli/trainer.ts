@@ -4,7 +4,7 @@
  * state, the carried hidden state and the vocabulary, so a resumed run continues exactly.
  *
  * Checkpoint directory layout: step-<n>.safetensors (tensors) and step-<n>.json (options,
- * vocabulary, history), and latest.json naming the newest.
+ * vocabulary, history), latest.json naming the newest, and metrics.jsonl (the loss log).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname, basename } from 'node:path';
@@ -21,6 +21,7 @@ import type { StateDict } from '../core/types.js';
 import { firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
 import { ArgumentError } from '../errors.js';
 import { OptionError, type TrainOptions } from './options.js';
+import { MetricsLog } from './metrics-log.js';
 
 // 2: parameters (and so optimizer entries) are named by module path, `rnn.l0.weight_ih`.
 export const CHECKPOINT_FORMAT = 'webgpu-rnn char-lm checkpoint 2';
@@ -168,6 +169,7 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
   }
   hooks.onStart?.({ corpus: corpus.name, characters: ids.length, vocabulary: vocabulary.size, unigram, parameters: parameters.reduce((n, p) => n + p.value.size, 0), startStep, steps: options.steps, options });
 
+  const metrics = new MetricsLog(options.checkpointDir, startStep);
   const validate = async (step: number): Promise<number> => {
     let state: RecurrentState | null = null;
     let total = 0;
@@ -185,6 +187,7 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
     disposeState(state);
     const bitsPerCharacter = total / windows / Math.LN2;
     history.validation.push({ step, bitsPerCharacter });
+    metrics.validation(step, bitsPerCharacter);
     hooks.onValidation?.({ step, bitsPerCharacter });
     return bitsPerCharacter;
   };
@@ -230,6 +233,7 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
       const done = step + 1;
       const elapsed = (performance.now() - started) / 1000;
       const perStep = elapsed / (done - startStep);
+      metrics.train(done, value, (B * T) / perStep);
       hooks.onStep?.({ step: done, steps: options.steps, loss: value, tokensPerSecond: (B * T) / perStep, secondsLeft: perStep * (options.steps - done), lastValidation });
       if (done % options.evalEvery === 0 || done === options.steps) lastValidation = await validate(done);
       if (done % options.sampleEvery === 0 || done === options.steps) await sample(done);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError, CharVocabulary, StreamBatches, splitStream, unigramBitsPerToken } from '../../src/index.js';
@@ -111,6 +111,18 @@ describe('training the character model', () => {
     const resumed = await train(rt, options(dir, { steps: 40, resume: join(dir, 'checkpoints', 'step-000020.json'), checkpointDir: join(dir, 'resumed') }));
     expect(resumed.history.losses.slice(0, 20)).toEqual(losses.slice(0, 20));
     expect(resumed.history.losses.slice(20)).toEqual(losses.slice(20));
+
+    // The loss log: every step once, in nats and bits per character, and each validation.
+    const log = (run: string) => readFileSync(join(dir, run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { step: number; kind: string; loss_nats?: number; bits_per_char: number });
+    const logged = log('checkpoints');
+    expect(logged.filter((e) => e.kind === 'train').map((e) => e.loss_nats)).toEqual(losses);
+    expect(logged.filter((e) => e.kind === 'train').map((e) => e.step)).toEqual(losses.map((_, i) => i + 1));
+    expect(logged.filter((e) => e.kind === 'validation')).toEqual(whole.history.validation.map((v) => ({ step: v.step, kind: 'validation', bits_per_char: v.bitsPerCharacter })));
+    expect(logged[1]!.bits_per_char).toBeCloseTo(losses[0]! / Math.LN2, 12);
+    expect(log('resumed').filter((e) => e.kind === 'train').map((e) => e.step)).toEqual(losses.slice(20).map((_, i) => i + 21));
+    // Resumed into its own directory from step 20: the log keeps steps 1–20 and logs 21–40 once.
+    await train(rt, options(dir, { steps: 40, resume: join(dir, 'checkpoints', 'step-000020.json') }));
+    expect(log('checkpoints').filter((e) => e.kind === 'train').map((e) => e.loss_nats)).toEqual(losses);
 
     const [text] = await sampleFromCheckpoint(rt, { checkpoint: join(dir, 'checkpoints'), prompt: 'the ', length: 30, temperature: 0.5, topK: 0, seed: 1, samples: 1, beam: 0 });
     expect(text!.startsWith('the ')).toBe(true);
