@@ -2,6 +2,7 @@
  * Command-line options of `train` and `sample`, parsed and checked before anything runs:
  * a bad option names itself, what it expects and what it got.
  */
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export class OptionError extends Error {}
@@ -153,9 +154,7 @@ function real(name: string, value: string | boolean | undefined, fallback: numbe
 
 /** The directory of a checkpoint given as a directory or as one of its step-<n>.json files. */
 function resumeDirectory(resume: string): string {
-  if (!resume.endsWith('.json')) return resume.replace(/[\\/]+$/, '') || resume;
-  const slash = Math.max(resume.lastIndexOf('/'), resume.lastIndexOf('\\'));
-  return slash < 0 ? '.' : resume.slice(0, slash) || '/';
+  return resume.endsWith('.json') ? dirname(resume) : resume.replace(/(.)[\\/]+$/, '$1');
 }
 
 export function parseTrainOptions(argv: string[]): TrainOptions {
