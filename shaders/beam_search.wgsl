@@ -6,7 +6,9 @@
 // log-probabilities; alpha = 1: per-token average). A beam that chose `eos` is finished: it
 // competes with its final score and length and is carried unchanged. Writes the new beam
 // states, each beam's token and parent (relative, for backtracking, and absolute, for
-// `gather_rows`) and the token history row `step`.
+// `gather_rows`) and the token history row `step`. With no_repeat_ngram = m > 0 a beam may
+// not choose a token that completes an m-gram it already generated (character-level beam
+// search otherwise loops); the beam's tokens are traced back through the history rows.
 //
 // Entry `gather_rows`, dispatch (ceil(count / WG), 1, 1) over count = blocks · out_rows ·
 // width: out[k, r, :] = in[k, index[r], :], to move recurrent state with its beam (and to
@@ -15,6 +17,7 @@
 override WG: u32 = 64;
 const MAX_WIDTH: u32 = 16u;     // widest beam (the host checks)
 const DEAD: f32 = -1e30;        // score of a beam that does not exist yet
+const MAX_NGRAM: u32 = 8u;      // longest blocked n-gram (the host checks)
 
 struct BeamParams {
   inputs: u32,         // N
@@ -23,6 +26,7 @@ struct BeamParams {
   eos: i32,            // end-of-sequence id (−1: none)
   alpha: f32,          // length normalisation exponent
   step: u32,           // history row to write
+  no_repeat_ngram: u32,// blocked n-gram size (0: off)
   // gather_rows
   blocks: u32,         // leading blocks (layers · directions)
   in_rows: u32,
@@ -91,7 +95,7 @@ fn select_beams(@builtin(global_invocation_id) id: vec3<u32>) {
     for (var v = 0u; v < V; v++) {
       let candidate = s + logits[base + v] - log_total;
       let k = normalised(candidate, len);
-      if (k > key[W - 1u]) {
+      if (k > key[W - 1u] && !repeats_ngram(n, w, i32(v))) {
         insert(k, candidate, len, select(0u, 1u, i32(v) == params.eos), w, i32(v), &key, &score, &length, &done, &parent, &token);
       }
     }
@@ -107,6 +111,36 @@ fn select_beams(@builtin(global_invocation_id) id: vec3<u32>) {
     token_history[params.step * params.inputs * W + r] = token[i];
     parent_history[params.step * params.inputs * W + r] = parent[i];
   }
+}
+
+// True when beam w of input n choosing v would repeat an n-gram of its own tokens: its last
+// (m − 1) tokens followed by v occur earlier in it. Walks the history back from row step − 1,
+// keeping the m most recent tokens seen (window[k] = token k places after the walk's position).
+fn repeats_ngram(n: u32, w: u32, v: i32) -> bool {
+  let m = params.no_repeat_ngram;
+  if (m == 0u || params.step < m) { return false; }
+  let R = params.inputs * params.width;
+  var gram: array<i32, MAX_NGRAM>;
+  var window: array<i32, MAX_NGRAM>;
+  gram[m - 1u] = v;
+  var beam = w;
+  for (var walked = 0u; walked < params.step; walked++) {
+    let at = (params.step - 1u - walked) * R + n * params.width + beam;
+    let token = token_history[at];
+    beam = parent_history[at];
+    for (var k = m - 1u; k > 0u; k--) { window[k] = window[k - 1u]; }
+    window[0] = token;
+    if (walked + 1u < m) {
+      gram[m - 2u - walked] = token;
+      continue;
+    }
+    var same = true;
+    for (var k = 0u; k < m; k++) {
+      if (window[k] != gram[k]) { same = false; break; }
+    }
+    if (same) { return true; }
+  }
+  return false;
 }
 
 // Inserts a candidate into the sorted best-W lists if it beats the last; ties keep the earlier.

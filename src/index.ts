@@ -43,7 +43,7 @@ export { saveCheckpoint, loadCheckpoint, type Checkpointable } from './train/che
 
 // Generation
 export { generate, type GenerateOptions, type SamplingOptions } from './generate/sampling.js';
-export { beamSearch, MAX_BEAM_WIDTH, type BeamSearchOptions, type BeamHypothesis } from './generate/beam-search.js';
+export { beamSearch, MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM, type BeamSearchOptions, type BeamHypothesis } from './generate/beam-search.js';
 export { disposeState, type TokenModel } from './generate/token-model.js';
 
 // Models

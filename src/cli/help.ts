@@ -27,7 +27,8 @@ const TRAIN_HELP: Record<(typeof TRAIN_OPTION_NAMES)[number], [form: string, mea
   'sample-length': ['N', 'characters per printed sample', 'sampleLength'],
   temperature: ['X', 'sampling temperature of the printed samples', 'temperature'],
   'checkpoint-dir': ['DIR', 'where checkpoints go', 'checkpointDir'],
-  'checkpoint-every': ['N', 'steps between checkpoints', 'checkpointEvery'],
+  'checkpoint-every': ['N', 'steps between checkpoints (Ctrl-C also writes one, at the step it stops)', 'checkpointEvery'],
+  'keep-best': ['', 'also keep best.json/best.safetensors: the checkpoint with the lowest validation loss', 'keepBest'],
   resume: ['DIR|FILE.json', "continue a run from its checkpoint (keeps its model, data and optimizer settings)", 'resume'],
   seed: ['N', 'seed of the initial weights, dropout and samples', 'seed'],
 };
@@ -35,12 +36,13 @@ const TRAIN_HELP: Record<(typeof TRAIN_OPTION_NAMES)[number], [form: string, mea
 const SAMPLE_HELP: Record<(typeof SAMPLE_OPTION_NAMES)[number], [form: string, meaning: string]> = {
   checkpoint: ['DIR|FILE.json', 'a checkpoint written by train (required)'],
   prompt: ['TEXT', "text to continue (default: the corpus's own primer)"],
-  length: ['N', 'characters to generate per sample'],
+  length: ['N', 'characters to generate per sample (a names model stops each name at its line end)'],
   temperature: ['X', 'softmax temperature (0: greedy)'],
   'top-k': ['K', 'draw from the K most likely characters only (0: all)'],
   seed: ['N', 'sampling seed'],
-  samples: ['N', 'samples generated at once'],
-  beam: ['W', 'beam search of width W instead of sampling (0: off)'],
+  samples: ['N', 'how many: N names (one per line) from a names model, N passages from a prose model'],
+  beam: ['W', 'beam search of width W instead of sampling: the one most likely text (0: off)'],
+  'no-repeat-ngram': ['M', 'with --beam: never generate the same M characters twice, 1 … 8 (character-level beam search loops without it; 0: off)'],
 };
 
 const SUMMARY = `usage: webgpu-rnn <command> [options]

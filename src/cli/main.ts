@@ -5,6 +5,7 @@
  *   sample      generate text from a checkpoint
  *   selfcheck   print the adapter, check GEMM, measure its GFLOP/s
  */
+import { isAbsolute, relative } from 'node:path';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { ArgumentError } from '../errors.js';
 import { selfCheck } from './selfcheck.js';
@@ -12,44 +13,67 @@ import { OptionError, parseSampleOptions, parseTrainOptions } from './options.js
 import { CorpusError } from './corpora.js';
 import { Progress, formatDuration } from './progress.js';
 import { train } from './trainer.js';
-import { namesNovelty, sampleFromCheckpoint } from './sample.js';
+import { formatSamples, sampleFromCheckpoint } from './sample.js';
 import { usage } from './help.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
+
+/** How to run this command line again: `node dist/cli.js` inside this repository, else `npx webgpu-rnn`. */
+function invokedAs(): string {
+  const script = relative(process.cwd(), process.argv[1] ?? '');
+  return script.endsWith('cli.js') && !script.startsWith('..') && !isAbsolute(script) ? `node ${script}` : 'npx webgpu-rnn';
+}
 
 async function runTrain(argv: string[]): Promise<number> {
   const options = parseTrainOptions(argv);
   const runtime = await createRuntime();
   const progress = new Progress(process.stdout);
+  const { bold } = progress.colors;
+  // Ctrl-C finishes the current step and checkpoints it; a second one quits at once.
+  const interrupt = new AbortController();
+  const onInterrupt = (): void => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+    progress.print('interrupted: finishing this step and writing a checkpoint (Ctrl-C again quits without one)');
+  };
+  process.on('SIGINT', onInterrupt);
   try {
     const started = performance.now();
     let effective = options;
     const result = await train(runtime, options, {
+      signal: interrupt.signal,
       // The effective options: a resumed run's come from its checkpoint.
       onStart: ({ options: o, ...info }) => {
         effective = o;
         progress.print(
           `adapter: ${runtime.adapter.description || runtime.adapter.vendor}\n` +
-            `corpus: ${info.corpus}, ${info.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabulary}; unigram baseline ${info.unigram.toFixed(3)} bits/char\n` +
+            `corpus: ${info.corpus}, ${info.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabulary}; ` +
+            `unigram baseline ${info.unigram.toFixed(3)} bits/char (bits per character: lower is better; a uniform guess over the vocabulary is ${Math.log2(info.vocabulary).toFixed(2)})\n` +
             `model: ${o.layers}-layer ${o.cell.toUpperCase()} ${o.hidden}, ${info.parameters.toLocaleString('en-US')} parameters; ` +
-            `batch ${o.batch} × ${o.seqLength} characters, Adam lr ${o.lr}\n` +
-            `checkpoints: ${o.checkpointDir}\n` +
-            (info.startStep > 0 ? `resuming ${o.resume} at step ${info.startStep} of ${info.steps}` : `training ${info.steps} steps`),
+            `batch ${o.batch} × ${o.seqLength} characters, Adam lr ${o.lr}, clip ${o.clip}\n` +
+            `checkpoints: ${o.checkpointDir}${o.keepBest ? ' (keeping the best as best.json)' : ''}\n` +
+            bold(info.startStep > 0 ? `resuming ${o.resume} at step ${info.startStep} of ${info.steps}` : `training ${info.steps} steps`),
         );
       },
       onStep: (info) => progress.step(info),
       onValidation: (info) => progress.print(`step ${info.step}: validation ${info.bitsPerCharacter.toFixed(3)} bits/char`),
       onSample: (info) => progress.print(`--- sample at step ${info.step} ---\n${info.text}\n---`),
-      onCheckpoint: (info) => progress.print(`checkpoint: ${info.path}`),
+      onCheckpoint: (info) => progress.print(`${info.best ? 'best checkpoint (lowest validation so far)' : 'checkpoint'}: ${info.path}`),
     });
     const last = result.history.validation.at(-1);
+    const steps = result.history.losses.length;
+    if (result.interrupted) {
+      progress.print(`stopped at step ${steps} of ${effective.steps}; checkpoint ${result.checkpoint}\ncontinue it: ${invokedAs()} train --resume ${effective.checkpointDir} --steps ${effective.steps}`);
+      return 130;
+    }
     progress.print(
       `done in ${formatDuration((performance.now() - started) / 1000)}: validation ${last?.bitsPerCharacter.toFixed(3)} bits/char ` +
         `(unigram ${result.history.unigramBitsPerCharacter.toFixed(3)}); checkpoint ${result.checkpoint}\n` +
-        `sample from it: node dist/cli.js sample --checkpoint ${effective.checkpointDir}${effective.data === 'moby-dick' ? ' --prompt "The "' : ''}`,
+        `sample from it: ${invokedAs()} sample --checkpoint ${effective.checkpointDir}${effective.data === 'moby-dick' ? ' --prompt "The "' : ''}`,
     );
     return 0;
   } finally {
+    process.off('SIGINT', onInterrupt);
     runtime.destroy();
   }
 }
@@ -58,10 +82,7 @@ async function runSample(argv: string[]): Promise<number> {
   const options = parseSampleOptions(argv);
   const runtime = await createRuntime();
   try {
-    const texts = await sampleFromCheckpoint(runtime, options);
-    console.log(texts.join('\n---\n'));
-    const novelty = namesNovelty(options.checkpoint, texts);
-    if (novelty) console.log(novelty);
+    console.log(formatSamples(await sampleFromCheckpoint(runtime, options)));
     return 0;
   } finally {
     runtime.destroy();

@@ -4,6 +4,7 @@
  */
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM } from '../generate/beam-search.js';
 
 export class OptionError extends Error {}
 
@@ -28,6 +29,8 @@ export interface TrainOptions {
   temperature: number;
   checkpointDir: string;
   checkpointEvery: number;
+  /** Keep best.json/best.safetensors: the checkpoint of the lowest validation loss. */
+  keepBest: boolean;
   resume: string | null;
   seed: number;
 }
@@ -41,6 +44,7 @@ export interface SampleOptions {
   seed: number;
   samples: number;
   beam: number;
+  noRepeatNgram: number;
 }
 
 /** A text file's run directory name: its base name without extension, in safe characters ('my-book.txt' → 'my-book'). */
@@ -74,6 +78,7 @@ export function trainDefaults(data: string): TrainOptions {
     temperature: 0.8,
     checkpointDir: `checkpoints/${names || data === 'moby-dick' ? data : fileRunName(data)}`,
     checkpointEvery: names ? 200 : 100,
+    keepBest: false,
     resume: null,
     seed: 1,
   };
@@ -100,6 +105,7 @@ const TRAIN_SPEC = {
   temperature: { type: 'string' },
   'checkpoint-dir': { type: 'string' },
   'checkpoint-every': { type: 'string' },
+  'keep-best': { type: 'boolean' },
   resume: { type: 'string' },
   seed: { type: 'string' },
 } as const;
@@ -113,6 +119,7 @@ const SAMPLE_SPEC = {
   seed: { type: 'string' },
   samples: { type: 'string' },
   beam: { type: 'string' },
+  'no-repeat-ngram': { type: 'string' },
 } as const;
 
 type ArgSpec = Record<string, { type: 'string' | 'boolean' }>;
@@ -122,7 +129,7 @@ export const TRAIN_OPTION_NAMES = Object.keys(TRAIN_SPEC) as (keyof typeof TRAIN
 export const SAMPLE_OPTION_NAMES = Object.keys(SAMPLE_SPEC) as (keyof typeof SAMPLE_SPEC)[];
 
 /** sample's defaults, by option name. */
-export const SAMPLE_DEFAULTS = { length: 300, temperature: 0.8, 'top-k': 0, seed: 1, samples: 1, beam: 0 } as const;
+export const SAMPLE_DEFAULTS = { length: 300, temperature: 0.8, 'top-k': 0, seed: 1, samples: 1, beam: 0, 'no-repeat-ngram': 0 } as const;
 
 function parse(argv: string[], spec: ArgSpec, command: string): Record<string, string | boolean | undefined> {
   try {
@@ -188,6 +195,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     // A resumed run writes beside its own checkpoints unless told otherwise.
     checkpointDir: (v['checkpoint-dir'] as string | undefined) ?? (resume === null ? d.checkpointDir : resumeDirectory(resume)),
     checkpointEvery: integer('checkpoint-every', v['checkpoint-every'], d.checkpointEvery, 1),
+    keepBest: (v['keep-best'] as boolean | undefined) ?? d.keepBest,
     resume,
     seed: integer('seed', v.seed, d.seed, 0, 0xffffffff),
   };
@@ -205,6 +213,7 @@ export function parseSampleOptions(argv: string[]): SampleOptions {
     topK: integer('top-k', v['top-k'], SAMPLE_DEFAULTS['top-k'], 0),
     seed: integer('seed', v.seed, SAMPLE_DEFAULTS.seed, 0, 0xffffffff),
     samples: integer('samples', v.samples, SAMPLE_DEFAULTS.samples, 1, 1024),
-    beam: integer('beam', v.beam, SAMPLE_DEFAULTS.beam, 0, 16),
+    beam: integer('beam', v.beam, SAMPLE_DEFAULTS.beam, 0, MAX_BEAM_WIDTH),
+    noRepeatNgram: integer('no-repeat-ngram', v['no-repeat-ngram'], SAMPLE_DEFAULTS['no-repeat-ngram'], 0, MAX_BLOCKED_NGRAM),
   };
 }

@@ -6,10 +6,10 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
-import { DEAD_BEAM_SCORE, MAX_BEAM_WIDTH, beamSearchKernel } from '../kernels/beam_search.js';
+import { DEAD_BEAM_SCORE, MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM, beamSearchKernel } from '../kernels/beam_search.js';
 import { disposeState, type RecurrentState, type TokenModel } from './token-model.js';
 
-export { MAX_BEAM_WIDTH };
+export { MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM };
 
 export interface BeamSearchOptions {
   /** The token each input starts from (e.g. beginning-of-sequence), one for all or one per input. */
@@ -24,6 +24,12 @@ export interface BeamSearchOptions {
   eos?: number;
   /** Length normalisation: beams compete by log-probability / length^alpha. Default 1. */
   alpha?: number;
+  /**
+   * Blocks repeats: a beam never generates the same n-gram of this many tokens twice
+   * (like Hugging Face's no_repeat_ngram_size), 1 … 8; 0 (default) allows repeats.
+   * Character-level beam search loops on a phrase without it.
+   */
+  noRepeatNgram?: number;
   /** State of each input ([L·D, N, H], e.g. an encoder's); repeated for its W beams. */
   state?: RecurrentState;
 }
@@ -47,6 +53,7 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
   const eos = options.eos === undefined ? -1 : checkInteger('options.eos', options.eos, 0, V - 1);
   const alpha = options.alpha ?? 1;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) throw new ArgumentError('options.alpha', 'a finite number ≥ 0', describe(options.alpha));
+  const noRepeatNgram = checkInteger('options.noRepeatNgram', options.noRepeatNgram ?? 0, 0, MAX_BLOCKED_NGRAM);
   const N = options.state ? options.state.h.shape[1]! : typeof options.start === 'number' ? checkInteger('options.inputs', options.inputs ?? 1, 1) : options.start.length;
   const starts = typeof options.start === 'number' ? new Array<number>(N).fill(options.start) : Array.from(options.start);
   if (starts.length !== N) throw new ArgumentError('options.start', `one token, or ${N} (one per input)`, `${starts.length} tokens`);
@@ -72,7 +79,7 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
       const [inside, outside] = [step % 2, (step + 1) % 2];
       runtime.launch(
         beamSearchKernel,
-        { op: 'selectBeams', inputs: N, width: W, classes: V, eos, alpha, step },
+        { op: 'selectBeams', inputs: N, width: W, classes: V, eos, alpha, step, noRepeatNgram },
         {
           logits: logits.buffer,
           scores_in: buffers.scores[inside]!.buffer,

@@ -110,9 +110,10 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
   /**
    * One optimizer step of truncated BPTT on a stream window: the carried state (given up
    * here) restarts at the epoch's first window; gradients are zeroed, clipped to norm
-   * `clip` and applied. Returns the loss in nats and the state to carry to the next window.
+   * `clip` and applied. Returns the loss in nats, the gradient norm before clipping and the
+   * state to carry to the next window.
    */
-  async trainStep(window: TokenWindow, carried: RecurrentState | null, optimizer: Optimizer, clip: number): Promise<{ loss: number; state: RecurrentState }> {
+  async trainStep(window: TokenWindow, carried: RecurrentState | null, optimizer: Optimizer, clip: number): Promise<{ loss: number; gradientNorm: number; state: RecurrentState }> {
     const start = window.index === 0 ? null : carried;
     if (start === null) disposeState(carried);
     const shape = [window.steps, window.batch];
@@ -120,12 +121,12 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
     const targets = Tensor.from(this.runtime, window.target, shape, 'i32', 'window.target');
     optimizer.zeroGradients();
     const { loss, state } = this.trainWindow(tokens, targets, start);
-    clipGradientNorm(this.runtime, optimizer.parameters, clip).dispose();
+    const squaredNorm = clipGradientNorm(this.runtime, optimizer.parameters, clip);
     optimizer.update();
     disposeState(start);
-    const value = (await loss.read())[0]!;
-    for (const t of [tokens, targets, loss]) t.dispose();
-    return { loss: value, state };
+    const [value, squared] = await Promise.all([loss.read(), squaredNorm.read()]);
+    for (const t of [tokens, targets, loss, squaredNorm]) t.dispose();
+    return { loss: value[0]!, gradientNorm: Math.sqrt(squared[0]!), state };
   }
 
   /** Mean cross-entropy (nats) of `targets` given `tokens`, without gradients. */

@@ -18,6 +18,8 @@ export interface ReferenceBeamSearchOptions {
   /** Length normalisation exponent. */
   alpha: number;
   vocabularySize: number;
+  /** A beam never repeats an n-gram of its tokens of this size (0: off). */
+  noRepeatNgram?: number;
 }
 
 export interface ReferenceBeamHypothesis {
@@ -37,7 +39,7 @@ interface Beam {
 
 /** The best hypothesis by normalised score. */
 export async function referenceBeamSearch(logitsAfter: PrefixLogits, options: ReferenceBeamSearchOptions): Promise<ReferenceBeamHypothesis> {
-  const { start, width, maxLength, eos, alpha, vocabularySize: V } = options;
+  const { start, width, maxLength, eos, alpha, vocabularySize: V, noRepeatNgram = 0 } = options;
   let beams: Beam[] = [{ tokens: [], score: 0, finished: false }];
   const key = (b: Beam) => b.score / Math.pow(Math.max(b.tokens.length, 1), alpha);
   for (let step = 0; step < maxLength; step++) {
@@ -48,11 +50,24 @@ export async function referenceBeamSearch(logitsAfter: PrefixLogits, options: Re
         continue;
       }
       const logp = referenceLogSoftmax(await logitsAfter([start, ...beam.tokens]), V);
-      for (let v = 0; v < V; v++) candidates.push({ tokens: [...beam.tokens, v], score: beam.score + logp[v]!, finished: v === eos });
+      for (let v = 0; v < V; v++) {
+        if (repeatsNgram(beam.tokens, v, noRepeatNgram)) continue;
+        candidates.push({ tokens: [...beam.tokens, v], score: beam.score + logp[v]!, finished: v === eos });
+      }
     }
     // Stable: equal keys keep candidate order, as the kernel does.
     beams = candidates.map((c, i) => ({ c, i })).sort((a, b) => key(b.c) - key(a.c) || a.i - b.i).slice(0, width).map((x) => x.c);
   }
   const best = beams[0]!;
   return { tokens: best.finished ? best.tokens.slice(0, -1) : best.tokens, score: key(best), logProbability: best.score, finished: best.finished };
+}
+
+/** True when `tokens` followed by v ends with an m-gram that occurs earlier in `tokens`. */
+function repeatsNgram(tokens: readonly number[], v: number, m: number): boolean {
+  if (m === 0 || tokens.length < m) return false;
+  const gram = [...tokens.slice(tokens.length - m + 1), v];
+  for (let start = 0; start + m <= tokens.length; start++) {
+    if (gram.every((id, k) => tokens[start + k] === id)) return true;
+  }
+  return false;
 }

@@ -180,9 +180,32 @@ describe('beam search', () => {
     model.dispose();
   });
 
+  it('blocks repeated n-grams like the float64 search, where plain beam search loops', async () => {
+    const rt = runtime();
+    const V = 6;
+    // A model that prefers the cycle 1 → 2 → 3 → 1: unblocked beams repeat it.
+    const logits = randomArray(V * V, 5);
+    for (const [from, to] of [[0, 1], [1, 2], [2, 3], [3, 1], [4, 1], [5, 1]] as const) logits[from * V + to] = 4;
+    const model = new BigramModel(rt, V, logits);
+    const grams = (tokens: number[], m: number) => tokens.slice(0, tokens.length - m + 1).map((_, i) => tokens.slice(i, i + m).join());
+    const repeats = (tokens: number[], m: number) => new Set(grams(tokens, m)).size < grams(tokens, m).length;
+    const [looping] = await beamSearch(rt, model, { start: 0, width: 3, maxLength: 10 });
+    expect(repeats(Array.from(looping!.tokens), 3)).toBe(true);
+    for (const [width, m] of [[1, 1], [3, 2], [3, 3], [4, 4]] as const) {
+      const [gpu] = await beamSearch(rt, model, { start: 0, width, maxLength: 10, eos: 5, alpha: 0.5, noRepeatNgram: m });
+      const ref = await referenceBeamSearch(prefixLogits(rt, model), { start: 0, width, maxLength: 10, eos: 5, alpha: 0.5, vocabularySize: V, noRepeatNgram: m });
+      const tokens = Array.from(gpu!.tokens);
+      expect(tokens, `width ${width}, no repeated ${m}-gram`).toEqual(ref.tokens);
+      expect(gpu!.score).toBeCloseTo(ref.score, 4);
+      expect(repeats(tokens, m), `${tokens} repeats a ${m}-gram`).toBe(false);
+    }
+    model.table.dispose();
+  });
+
   it('checks its options', async () => {
     const rt = runtime();
     const model = new BigramModel(rt, 4, randomArray(16, 1));
+    await expect(beamSearch(rt, model, { start: 0, width: 2, maxLength: 3, noRepeatNgram: 9 })).rejects.toThrow('options.noRepeatNgram: expected an integer in [0, 8], got 9');
     await expect(beamSearch(rt, model, { start: 0, width: 17, maxLength: 3 })).rejects.toThrow('options.width: expected');
     await expect(beamSearch(rt, model, { start: 4, width: 2, maxLength: 3 })).rejects.toThrow('options.start: expected a token id in [0, 4), got 4');
     model.table.dispose();

@@ -125,7 +125,7 @@ const SAMPLES: readonly Samples[] = [
   samples(samplingKernel, { rows: 4, classes: 65, temperature: 0.8, topK: 5, seed: 1, step: 2, logitsOffset: 260 }),
   samples(
     beamSearchKernel,
-    { op: 'selectBeams', inputs: 3, width: 4, classes: 30, eos: 1, alpha: 1, step: 0 },
+    { op: 'selectBeams', inputs: 3, width: 4, classes: 30, eos: 1, alpha: 1, step: 0, noRepeatNgram: 3 },
     { op: 'gatherRows', blocks: 2, inRows: 12, outRows: 12, rowWidth: 16 },
   ),
   recurrentSamples(lstmForwardKernel, [lstm(false), lstm(true)]),

@@ -6,6 +6,7 @@ import { ArgumentError, CharVocabulary, StreamBatches, splitStream, unigramBitsP
 import { parseSampleOptions, parseTrainOptions, trainDefaults, type TrainOptions } from '../../src/cli/options.js';
 import { train } from '../../src/cli/trainer.js';
 import { sampleFromCheckpoint } from '../../src/cli/sample.js';
+import { loadCharModel } from '../../src/models/char-lm-checkpoint.js';
 import { firstNameSet, firstNames, mobyDick, textFile } from '../../src/cli/corpora.js';
 import { useRuntime } from '../helpers.js';
 
@@ -124,13 +125,39 @@ describe('training the character model', () => {
     await train(rt, options(dir, { steps: 40, resume: join(dir, 'checkpoints', 'step-000020.json') }));
     expect(log('checkpoints').filter((e) => e.kind === 'train').map((e) => e.loss_nats)).toEqual(losses);
 
-    const [text] = await sampleFromCheckpoint(rt, { checkpoint: join(dir, 'checkpoints'), prompt: 'the ', length: 30, temperature: 0.5, topK: 0, seed: 1, samples: 1, beam: 0 });
+    const sampleOptions = { checkpoint: join(dir, 'checkpoints'), prompt: 'the ', length: 30, temperature: 0.5, topK: 0, seed: 1, samples: 1, beam: 0, noRepeatNgram: 0 };
+    const { texts: [text] } = await sampleFromCheckpoint(rt, sampleOptions);
     expect(text!.startsWith('the ')).toBe(true);
     expect(text!.length).toBe(34);
-    const [beam] = await sampleFromCheckpoint(rt, { checkpoint: join(dir, 'checkpoints'), prompt: 'the q', length: 10, temperature: 0, topK: 0, seed: 1, samples: 1, beam: 3 });
+    const { texts: [beam] } = await sampleFromCheckpoint(rt, { ...sampleOptions, prompt: 'the q', length: 10, beam: 3 });
     expect(beam!.startsWith('the q')).toBe(true);
-    await expect(sampleFromCheckpoint(rt, { checkpoint: join(dir, 'checkpoints'), prompt: 'the Z', length: 5, temperature: 1, topK: 0, seed: 1, samples: 1, beam: 0 })).rejects.toThrow('--prompt: expected only characters in the vocabulary, got "Z"');
-    await expect(sampleFromCheckpoint(rt, { checkpoint: join(dir, 'nothing'), prompt: null, length: 5, temperature: 1, topK: 0, seed: 1, samples: 1, beam: 0 })).rejects.toThrow('expected a checkpoint directory or .json file, got no such file');
+    await expect(sampleFromCheckpoint(rt, { ...sampleOptions, beam: 3, samples: 2 })).rejects.toThrow('--samples: beam search gives the one most likely text, so expected 1 with --beam, got 2');
+    await expect(sampleFromCheckpoint(rt, { ...sampleOptions, prompt: 'the Z' })).rejects.toThrow('--prompt: expected only characters in the vocabulary, got "Z"');
+    await expect(sampleFromCheckpoint(rt, { ...sampleOptions, checkpoint: join(dir, 'nothing') })).rejects.toThrow('source: expected a checkpoint directory or step-<n>.json file, got');
+    rmSync(dir, { recursive: true });
+  });
+
+  it('stops at a step when signalled, checkpointing it, and the resumed run matches an unbroken one; --keep-best keeps the lowest validation', async () => {
+    const rt = runtime();
+    const dir = mkdtempSync(join(tmpdir(), 'train-'));
+    writeFileSync(join(dir, 'text.txt'), TEXT);
+    const unbroken = await train(rt, options(dir, { steps: 12, evalEvery: 3, keepBest: true, checkpointDir: join(dir, 'unbroken') }));
+    const stop = new AbortController();
+    const stopped = await train(rt, options(dir, { steps: 12, checkpointEvery: 100 }), { signal: stop.signal, onStep: ({ step }) => step === 7 && stop.abort() });
+    expect(stopped.interrupted).toBe(true);
+    expect(stopped.history.losses).toHaveLength(7);
+    expect(stopped.checkpoint).toBe(join(dir, 'checkpoints', 'step-000007.json'));
+    const resumed = await train(rt, options(dir, { steps: 12, resume: join(dir, 'checkpoints') }));
+    expect(resumed.interrupted).toBe(false);
+    expect(resumed.history.losses).toEqual(unbroken.history.losses);
+
+    const best = JSON.parse(readFileSync(join(dir, 'unbroken', 'best.json'), 'utf8')) as { step: number; tensors: string };
+    const lowest = unbroken.history.validation.filter((v) => v.step > 0).reduce((a, b) => (b.bitsPerCharacter < a.bitsPerCharacter ? b : a));
+    expect(best.step).toBe(lowest.step);
+    expect(best.tensors).toBe('best.safetensors');
+    const fromBest = await loadCharModel(rt, join(dir, 'unbroken', 'best.json'));
+    expect(fromBest.checkpoint.step).toBe(lowest.step);
+    fromBest.model.dispose();
     rmSync(dir, { recursive: true });
   });
 });
