@@ -11,11 +11,27 @@ export class ArgumentError extends Error {
   }
 }
 
+/** An optional package this call needs is not installed; the message names it and how to install it. */
+export class MissingPackageError extends Error {
+  override name = 'MissingPackageError';
+  constructor(readonly packageName: string, what: string, cause: string) {
+    super(`${what} needs the npm package "${packageName}", which is not installed: npm install ${packageName} (${cause})`);
+  }
+}
+
 /** The device cannot hold a requested shape; names the limit that is in the way. */
 export class DeviceLimitError extends Error {
   override name = 'DeviceLimitError';
   constructor(readonly limit: string, needed: number, available: number, what: string) {
     super(`${what} needs ${limit} ≥ ${needed}, but this device allows ${available}`);
+  }
+}
+
+/** The GPU device is gone (destroyed, a driver reset, a GPU removed): nothing on it can be used again. */
+export class DeviceLostError extends Error {
+  override name = 'DeviceLostError';
+  constructor(readonly what: string, readonly reason: string, detail: string) {
+    super(`${what}: the GPU device was lost (reason "${reason}"${detail ? `: ${detail}` : ''}); its tensors and modules are gone: create a new runtime and load the weights again (train with device recovery does this by itself)`);
   }
 }
 

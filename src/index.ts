@@ -9,8 +9,8 @@ export { createRuntime, type RuntimeOptions } from './runtime/create-runtime.js'
 export { Runtime, type AdapterDescription } from './runtime/runtime.js';
 export type { KernelTime } from './runtime/profiler.js';
 export { SWIFTSHADER_ICD_PATHS, type NodeAdapterChoice } from './runtime/node-gpu.js';
-export { Tensor, checkTensor, sizeOf, DTYPES, type DType, type TypedArrayFor } from './tensor.js';
-export { ArgumentError, DeviceLimitError } from './errors.js';
+export { Tensor, checkTensor, sizeOf, DTYPES, type DType, type TypedArrayFor, type TensorExpectation } from './tensor.js';
+export { ArgumentError, DeviceLimitError, MissingPackageError } from './errors.js';
 export type { StateDict, CellType, CellConfig, Nonlinearity, RecurrentState } from './core/types.js';
 export { Module, type OwnParameter } from './core/module.js';
 
@@ -22,7 +22,9 @@ export { sumColumns, type SumColumnsOptions } from './ops/reduce.js';
 export { RecurrentNetwork, type RecurrentOptions, type ForwardState, type ForwardResult, type TrainingPass, type BackwardSeeds, type BackwardResult } from './recurrent/network.js';
 export { LSTM, GRU, RNN, type LSTMOptions, type GRUOptions, type RNNOptions } from './recurrent/modules.js';
 export { RecurrentStream } from './recurrent/stream.js';
-export { initialStateDict, parameterShapes, type InitOptions } from './recurrent/init.js';
+export { initialStateDict, parameterShapes, type InitOptions, type NetworkDims } from './recurrent/init.js';
+export { RecurrentParameters, type LayerParameters } from './recurrent/parameters.js';
+export type { PlanSource } from './recurrent/plan.js';
 export { tuneRecurrent, exportTuning, importTuning, tuningKey, type TunedChoice, type TuningResult, type TuneOptions } from './recurrent/tuning.js';
 export type { RecurrentShape } from './recurrent/schedule.js';
 
@@ -35,7 +37,7 @@ export { meanPool, lastStatePool } from './layers/pooling.js';
 
 // Training
 export { Tape, type TapeNode } from './autograd/tape.js';
-export { SGD, Adam, AdamW, Adagrad, Optimizer, type SGDOptions, type AdamOptions, type AdagradOptions, type LearningRateSchedule } from './train/optimizers.js';
+export { SGD, Adam, AdamW, Adagrad, Optimizer, type SGDOptions, type AdamOptions, type OptimizerSettings, type AdagradOptions, type LearningRateSchedule } from './train/optimizers.js';
 export { gradientNorm, squaredGradientNorm, clipGradientNorm, clipGradientValue } from './train/gradients.js';
 export type { Parameter, HasParameters } from './train/parameter.js';
 export { TruncatedBPTT, type TruncatedBPTTOptions, type WindowLoss, type OutputLoss } from './train/tbptt.js';
@@ -48,6 +50,7 @@ export { disposeState, type TokenModel } from './generate/token-model.js';
 
 // Models
 export { CharLanguageModel, type CharLanguageModelConfig, type CharLanguageModelOptions } from './models/char-lm.js';
+export { loadCharModel, charModelFromCheckpoint, readCharModelCheckpoint, CHAR_LM_CHECKPOINT_FORMAT, type CharLanguageModelCheckpoint, type LoadedCharModel } from './models/char-lm-checkpoint.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './models/classifier.js';
 export { Seq2Seq, padSequences, type Seq2SeqOptions, type SourceBatch } from './models/seq2seq.js';
 

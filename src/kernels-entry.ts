@@ -18,6 +18,8 @@ export {
   type BindingInfo,
   type UniformLayout,
   type UniformField,
+  type BindingKind,
+  type ScalarType,
 } from './gpu/reflection.js';
 export { elementwiseGrid } from './gpu/geometry.js';
 export { BufferPool, type PoolStats } from './runtime/buffer-pool.js';
@@ -25,8 +27,11 @@ export type { DispatchArgs } from './runtime/runtime.js';
 export { encodeGemm, type GemmCall } from './ops/gemm.js';
 export { encodeColumnReduce, type ColumnReduceCall } from './ops/reduce.js';
 export { encodeAxpy, encodeDropout } from './ops/elementwise.js';
-export { encodeSampling, checkSamplingOptions } from './generate/sampling.js';
+export { encodeSampling, checkSamplingOptions, type SamplingCall } from './generate/sampling.js';
+export type { ReferenceCell, ReferenceStep, ReferenceWeights, ReferenceWeightGrads } from './reference/cell.js';
+export type { MeanPoolSizes, LastStatePoolSizes } from './kernels/pooling.js';
+export type { RecurrentStrategyName, Constants } from './kernels/recurrent_common.js';
 export { CELL_VARIANTS, cellVariant, savedSlot, type CellVariant, type CellParameter, type RecurrentWeightBlock } from './recurrent/cells.js';
 export { chooseSchedule, fittingBatchBlock, type ScheduleOptions, type RecurrentPass } from './recurrent/schedule.js';
-export { planCall, type RecurrentPlan, type LayerPlan, type RecurrentStrategy, type RecurrentBuffers, type ScheduleChoices } from './recurrent/plan.js';
+export { planCall, type CallOptions, type RecurrentPlan, type LayerPlan, type RecurrentStrategy, type RecurrentBuffers, type ScheduleChoices } from './recurrent/plan.js';
 export { persistentChunks, chunkStarts } from './recurrent/persistent.js';

@@ -7,7 +7,7 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import { createRuntime } from '../runtime/create-runtime.js';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, MissingPackageError } from '../errors.js';
 import { selfCheck } from './selfcheck.js';
 import { OptionError, parseSampleOptions, parseTrainOptions } from './options.js';
 import { CorpusError } from './corpora.js';
@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const expected = error instanceof OptionError || error instanceof CorpusError || error instanceof ArgumentError;
+    const expected = error instanceof OptionError || error instanceof CorpusError || error instanceof ArgumentError || error instanceof MissingPackageError;
     console.error(expected ? `error: ${(error as Error).message}` : error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(expected ? 2 : 1);
   },

@@ -10,7 +10,7 @@ import { ArgumentError, checkInteger, describe } from '../errors.js';
 export interface TokenWindow {
   /** [steps, batch] time-major ids. */
   input: Int32Array;
-  /** [steps, batch]: the next token after each input. */
+  /** Shape [steps, batch]: the next token after each input. */
   target: Int32Array;
   /** Window index within the epoch; 0 starts the lanes over (reset the carried state). */
   index: number;

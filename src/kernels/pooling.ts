@@ -4,14 +4,14 @@ import { elementwiseGrid } from '../gpu/geometry.js';
 import { noWorkgroupArrays, type KernelDescriptor } from '../gpu/kernel-descriptor.js';
 
 /** Mean over each sequence's valid steps of a [steps, sequences, features] output. */
-interface MeanPoolSizes {
+export interface MeanPoolSizes {
   steps: number;
   sequences: number;
   features: number;
 }
 
 /** The last layer's final state of a [blocks, sequences, hidden] state, directions side by side. */
-interface LastStatePoolSizes {
+export interface LastStatePoolSizes {
   sequences: number;
   hidden: number;
   blocks: number;

@@ -54,7 +54,7 @@ export interface RecurrentKernelCall {
   begin: number;
 }
 
-type Constants = Record<string, ConstantValue>;
+export type Constants = Record<string, ConstantValue>;
 
 export interface RecurrentKernel extends KernelDescriptor<RecurrentKernelCall> {
   /** Override constants for a cell variant, hidden size and schedule. */

@@ -17,10 +17,10 @@ export interface CrossEntropyOptions {
 }
 
 export interface CrossEntropyResult {
-  /** [1]: the mean (or sum) loss in nats. */
+  /** Shape [1]: the mean (or sum) loss in nats. */
   loss: Tensor<'f32'>;
   /**
-   * [rows, classes]: dL/d logits for dL/d loss = 1, owned by the caller; null on a tape,
+   * Shape [rows, classes]: dL/d logits for dL/d loss = 1, owned by the caller; null on a tape,
    * which owns it and hands it backward.
    */
   gradient: Tensor<'f32'> | null;

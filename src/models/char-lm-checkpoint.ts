@@ -56,7 +56,7 @@ export function checkCharModelCheckpoint(json: unknown, where: string): CharLang
 
 /** A model from a checkpoint's two halves; the caller disposes `model`. */
 export function charModelFromCheckpoint(runtime: Runtime, json: unknown, tensors: Uint8Array): LoadedCharModel {
-  const checkpoint = checkCharModelCheckpoint(json, 'checkpoint');
+  const checkpoint = checkCharModelCheckpoint(typeof json === 'string' ? parseCheckpointText(json) : json, 'checkpoint');
   const vocabulary = new CharVocabulary(checkpoint.vocabulary);
   if (checkpoint.model.vocabularySize !== vocabulary.size) {
     throw new ArgumentError('checkpoint.model.vocabularySize', `the vocabulary's ${vocabulary.size} symbols`, String(checkpoint.model.vocabularySize));
@@ -72,6 +72,15 @@ export function charModelFromCheckpoint(runtime: Runtime, json: unknown, tensors
   return { model, vocabulary, checkpoint };
 }
 
+/** A checkpoint JSON's text, as fetched in a browser. */
+function parseCheckpointText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ArgumentError('checkpoint', 'JSON text', `text that does not parse (${(error as Error).message})`);
+  }
+}
+
 /**
  * Loads a checkpoint written by `webgpu-rnn train`: in Node a run directory (its newest
  * checkpoint) or a step-<n>.json path; anywhere, the parsed JSON and the safetensors bytes.
@@ -82,7 +91,7 @@ export async function loadCharModel(runtime: Runtime, source: string | { json: u
     return charModelFromCheckpoint(runtime, json, tensors);
   }
   if (source === null || typeof source !== 'object' || !(source.tensors instanceof Uint8Array)) {
-    throw new ArgumentError('source', 'a checkpoint path, or { json, tensors: Uint8Array }', describe(source));
+    throw new ArgumentError('source', 'a checkpoint path, or { json (object or text), tensors: Uint8Array }', describe(source));
   }
   return charModelFromCheckpoint(runtime, source.json, source.tensors);
 }

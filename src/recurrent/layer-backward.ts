@@ -21,7 +21,7 @@ export interface LayerBackwardBuffers {
   saved: GPUBuffer;
   /** dL/d output, rows × [D·H]. */
   dOutput: GPUBuffer;
-  /** [L·D, B, H]: in, dL/dh_n of this layer at its state offset; out, dL/dh0 (dc likewise). */
+  /** Shape [L·D, B, H]: in, dL/dh_n of this layer at its state offset; out, dL/dh0 (dc likewise). */
   dh: GPUBuffer;
   dc: GPUBuffer | null;
   lengths: GPUBuffer | null;

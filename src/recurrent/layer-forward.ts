@@ -12,7 +12,7 @@ export interface LayerForwardBuffers {
   input: GPUBuffer;
   /** [T, B, D·H] or [B, T, D·H] */
   output: GPUBuffer;
-  /** [L·D, B, H]: holds h0 before, h_T after (c likewise; null without a cell state). */
+  /** Shape [L·D, B, H]: holds h0 before, h_T after (c likewise; null without a cell state). */
   h: GPUBuffer;
   c: GPUBuffer | null;
   /** [B] u32, or null when every sequence has T steps. */

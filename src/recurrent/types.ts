@@ -43,7 +43,7 @@ export interface ForwardState {
 export interface ForwardResult {
   /** [T, B, D·H] or [B, T, D·H]; zero past each sequence's length. */
   output: Tensor<'f32'>;
-  /** [L·D, B, H]: the state at each sequence's last step. */
+  /** Shape [L·D, B, H]: the state at each sequence's last step. */
   h: Tensor<'f32'>;
   /** LSTM only; null otherwise. */
   c: Tensor<'f32'> | null;

@@ -1,11 +1,11 @@
 /** Float64 reference of shaders/embedding.wgsl: gather rows of a table, scatter-add their gradients. */
 
-/** [ids, dim]: row ids[n] of the [rows, dim] table for each n. */
+/** Shape [ids, dim]: row ids[n] of the [rows, dim] table for each n. */
 export function referenceEmbedding(table: ArrayLike<number>, ids: readonly number[], dim: number): Float64Array {
   return Float64Array.from(ids.flatMap((id) => Array.from({ length: dim }, (_, d) => table[id * dim + d]!)));
 }
 
-/** [rows, dim]: Σ of dOut's rows into the rows of their ids; the padding row gets none. */
+/** Shape [rows, dim]: Σ of dOut's rows into the rows of their ids; the padding row gets none. */
 export function referenceEmbeddingBackward(dOut: ArrayLike<number>, ids: readonly number[], rows: number, dim: number, paddingIdx?: number): Float64Array {
   const dTable = new Float64Array(rows * dim);
   ids.forEach((id, n) => {

@@ -4,7 +4,7 @@
  * its directions side by side; forward and backward.
  */
 
-/** [N, F]: Σ_{t < lengths[n]} output[t, n, f] / lengths[n]. */
+/** Shape [N, F]: Σ_{t < lengths[n]} output[t, n, f] / lengths[n]. */
 export function referenceMeanPool(output: ArrayLike<number>, steps: number, lengths: readonly number[], features: number): Float64Array {
   const N = lengths.length;
   const F = features;
@@ -13,7 +13,7 @@ export function referenceMeanPool(output: ArrayLike<number>, steps: number, leng
   return pooled;
 }
 
-/** [T, N, F]: dPooled[n, f] / lengths[n] at each valid step, 0 past the length. */
+/** Shape [T, N, F]: dPooled[n, f] / lengths[n] at each valid step, 0 past the length. */
 export function referenceMeanPoolBackward(dPooled: ArrayLike<number>, steps: number, lengths: readonly number[], features: number): Float64Array {
   const N = lengths.length;
   const F = features;
@@ -30,7 +30,7 @@ export interface PooledStateSizes {
   directions: number;
 }
 
-/** [N, D·H]: the last layer's state blocks side by side. */
+/** Shape [N, D·H]: the last layer's state blocks side by side. */
 export function referenceLastStatePool(state: ArrayLike<number>, sizes: PooledStateSizes): Float64Array {
   const { blocks, sequences: N, hidden: H, directions: D } = sizes;
   const pooled = new Float64Array(N * D * H);
@@ -38,7 +38,7 @@ export function referenceLastStatePool(state: ArrayLike<number>, sizes: PooledSt
   return pooled;
 }
 
-/** [blocks, N, H]: dPooled back in the last layer's blocks, 0 elsewhere. */
+/** Shape [blocks, N, H]: dPooled back in the last layer's blocks, 0 elsewhere. */
 export function referenceLastStatePoolBackward(dPooled: ArrayLike<number>, sizes: PooledStateSizes): Float64Array {
   const { blocks, sequences: N, hidden: H, directions: D } = sizes;
   const dState = new Float64Array(blocks * N * H);

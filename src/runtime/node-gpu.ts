@@ -2,6 +2,7 @@
  * navigator.gpu for Node: Dawn from the `webgpu` package, with SwiftShader found by
  * itself on Linux machines that have no hardware Vulkan driver.
  */
+import { MissingPackageError } from '../errors.js';
 
 /** Where Linux packages put SwiftShader's Vulkan ICD (Debian's chromium ships one). */
 export const SWIFTSHADER_ICD_PATHS = [
@@ -45,7 +46,7 @@ export async function loadNodeGpu(choice: NodeAdapterChoice, powerPreference?: G
   try {
     dawn = await import(/* @vite-ignore */ dawnSpecifier);
   } catch (error) {
-    throw new Error(`WebGPU in Node needs the "webgpu" package (Dawn): npm install webgpu. Loading it failed: ${(error as Error).message}`);
+    throw new MissingPackageError('webgpu', 'WebGPU in Node (Dawn)', (error as Error).message);
   }
   for (const [name, value] of Object.entries(dawn.globals)) {
     if (!(name in globalThis)) (globalThis as Record<string, unknown>)[name] = value;

@@ -13,7 +13,7 @@ import { optimizerKernel, type OptimizerMethod } from '../kernels/optimizer.js';
 /** Learning rate for a step (1, 2, …), given the base rate. */
 export type LearningRateSchedule = (step: number, baseLr: number) => number;
 
-interface OptimizerSettings {
+export interface OptimizerSettings {
   method: OptimizerMethod;
   lr: number;
   weightDecay: number;

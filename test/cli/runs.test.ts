@@ -50,6 +50,27 @@ describe('command-line runs', () => {
     expect(mobyDick()).toEqual(before);
   });
 
+  it("the README's loadCharModel program prints names from that run's checkpoint", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const code = /<!-- checkpoint-script -->\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code, 'a js block after <!-- checkpoint-script --> in README.md').toBeDefined();
+    // Inside the checkout, so vite-node serves it; it runs in the scratch directory.
+    const script = join(root, 'test', '.readme-examples', 'checkpoint-script.ts');
+    mkdirSync(join(root, 'test', '.readme-examples'), { recursive: true });
+    writeFileSync(script, code!.replaceAll("from 'webgpu-rnn'", "from '../../src/index.js'"));
+    try {
+      const run = spawnSync(process.execPath, [command[0]!, '--root', root, script], { cwd, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status, run.stderr).toBe(0);
+      const names = JSON.parse(run.stdout.trim().replaceAll("'", '"')) as string[];
+      // Up to three names: a model trained 5 steps rarely ends a line.
+      expect(names.length).toBeGreaterThanOrEqual(1);
+      expect(names.length).toBeLessThanOrEqual(3);
+      expect(names.join('')).toMatch(/^[A-Za-z' -]*$/);
+    } finally {
+      rmSync(script);
+    }
+  });
+
   it('Ctrl-C checkpoints the step it stops at; resuming it matches an unbroken run; a text file keeps its own directory', async () => {
     const child = spawn(process.execPath, [...command, 'train', '--data', 'my-book.txt', '--steps', '400', ...SMALL], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -157,6 +157,11 @@ describe('training the character model', () => {
     expect(best.tensors).toBe('best.safetensors');
     const fromBest = await loadCharModel(rt, join(dir, 'unbroken', 'best.json'));
     expect(fromBest.checkpoint.step).toBe(lowest.step);
+    // As a browser passes it: the JSON's text and the safetensors bytes.
+    const fromText = await loadCharModel(rt, { json: readFileSync(join(dir, 'unbroken', 'best.json'), 'utf8'), tensors: new Uint8Array(readFileSync(join(dir, 'unbroken', 'best.safetensors'))) });
+    expect(await fromText.model.stateDict()).toEqual(await fromBest.model.stateDict());
+    await expect(loadCharModel(rt, { json: '{"format": ', tensors: new Uint8Array(0) })).rejects.toThrow(/checkpoint: expected JSON text/);
+    fromText.model.dispose();
     fromBest.model.dispose();
     rmSync(dir, { recursive: true });
   });

