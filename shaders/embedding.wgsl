@@ -1,5 +1,6 @@
-// Embedding lookup and its gradient, for token ids in [0, V); ids equal to padding_idx (or
-// outside [0, V)) give zero vectors and no gradient.
+// Embedding lookup and its gradient, for token ids in [0, V); ids equal to padding_idx give
+// zero vectors and no gradient. An id outside [0, V) gives a zero vector too, and `gather`
+// flags its position: id_errors[check_slot] = min(…, n), which the host reports.
 //
 // Entry `gather`, dispatch (ceil(N·D / WG), rows, 1):  out[n, d] = table[tokens[n], d]
 // Entry `scatter_add`, dispatch (ceil(V·ceil(D / SPAN) / WG), rows, 1): one invocation per
@@ -17,6 +18,7 @@ struct EmbeddingParams {
   vocabulary: u32,     // V
   dim: u32,            // D
   padding_idx: i32,    // −1 for none
+  check_slot: u32,     // the id_errors slot that flags an id outside [0, V)
 }
 
 @group(0) @binding(0) var<uniform> params: EmbeddingParams;
@@ -25,6 +27,7 @@ struct EmbeddingParams {
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;        // [N, D]
 @group(0) @binding(4) var<storage, read> d_out: array<f32>;            // [N, D]
 @group(0) @binding(5) var<storage, read_write> grad: array<f32>;       // [V, D]
+@group(0) @binding(6) var<storage, read_write> id_errors: array<atomic<u32>>; // [slots]: first bad n
 
 fn counted(token: i32) -> bool {
   return token >= 0 && u32(token) < params.vocabulary && token != params.padding_idx;
@@ -34,7 +37,9 @@ fn counted(token: i32) -> bool {
 fn gather(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = id.x + id.y * groups.x * WG;
   if (i >= params.count * params.dim) { return; }
-  let token = tokens[i / params.dim];
+  let n = i / params.dim;
+  let token = tokens[n];
+  if (i % params.dim == 0u && (token < 0 || u32(token) >= params.vocabulary)) { atomicMin(&id_errors[params.check_slot], n); }
   out[i] = select(0.0, table[u32(max(token, 0)) * params.dim + i % params.dim], counted(token));
 }
 

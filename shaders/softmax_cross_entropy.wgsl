@@ -1,11 +1,13 @@
 // Fused softmax + cross-entropy over rows of logits, with an ignore index for padding.
 //
-// Entry `rows`, dispatch (rows, 1, 1), one workgroup per row r with target k = targets[r]
-// (for wide rows; `rows_serial`, dispatch (ceil(rows / WG), 1, 1), gives each invocation a
-// whole row, without barriers, for narrow ones):
+// Entry `rows`, dispatch (rows, 1, 1) (or a 2D grid past the per-dimension limit), one
+// workgroup per row r with target k = targets[r] (for wide rows; `rows_serial`, dispatch
+// (ceil(rows / WG), 1, 1) or 2D, gives each invocation a whole row, without barriers, for
+// narrow ones):
 //   loss_rows[r] = logsumexp(logits[r]) − logits[r, k]     (max subtracted first)
 //   valid[r] = 1, and d_logits[r] = softmax(logits[r]) − onehot(k)
 //   or, when k == ignore_index: loss_rows[r] = 0, valid[r] = 0, d_logits[r] = 0
+//   or, when k is outside [0, classes): as ignored, and id_errors[check_slot] = min(…, r)
 // Entry `finish`, dispatch (1, 1, 1): loss = Σ loss_rows (/ Σ valid for the mean) and
 // scale = 1 (or 1 / Σ valid), both written to `totals` = [loss, scale].
 // Entry `scale_rows`, dispatch (ceil(rows · classes / WG), 1, 1): d_logits ·= totals[1] · upstream
@@ -18,6 +20,7 @@ struct CrossEntropyParams {
   rows: u32,
   classes: u32,
   ignore_index: i32,
+  check_slot: u32,     // the id_errors slot that flags a target outside [0, classes)
 }
 
 @group(0) @binding(0) var<uniform> params: CrossEntropyParams;
@@ -27,8 +30,19 @@ struct CrossEntropyParams {
 @group(0) @binding(4) var<storage, read_write> loss_rows: array<f32>; // [rows, 2]: loss, valid
 @group(0) @binding(5) var<storage, read_write> totals: array<f32>;  // [2]: loss, gradient scale
 @group(0) @binding(6) var<storage, read> seed: array<f32>;          // [1]: dL/d loss
+@group(0) @binding(7) var<storage, read_write> id_errors: array<atomic<u32>>; // [slots]: first bad row
 
 var<workgroup> scratch: array<f32, WG>;
+
+// Whether row r counts; a target neither ignored nor a class is flagged (the row then counts as ignored).
+fn counted(r: u32, target_class: i32) -> bool {
+  if (target_class == params.ignore_index) { return false; }
+  if (target_class < 0 || u32(target_class) >= params.classes) {
+    atomicMin(&id_errors[params.check_slot], r);
+    return false;
+  }
+  return true;
+}
 
 fn reduce_max(lid: u32, value: f32) -> f32 {
   scratch[lid] = value;
@@ -55,11 +69,12 @@ fn reduce_sum(lid: u32, value: f32) -> f32 {
 }
 
 @compute @workgroup_size(WG, 1, 1)
-fn rows(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = group.x;
+fn rows(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let r = group.x + group.y * groups.x;
+  if (r >= params.rows) { return; }
   let base = r * params.classes;
   let target_class = targets[r];
-  if (target_class == params.ignore_index) {
+  if (!counted(r, target_class)) {
     for (var c = lid; c < params.classes; c += WG) { d_logits[base + c] = 0.0; }
     if (lid == 0u) { loss_rows[2u * r] = 0.0; loss_rows[2u * r + 1u] = 0.0; }
     return;
@@ -81,12 +96,12 @@ fn rows(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 }
 
 @compute @workgroup_size(WG, 1, 1)
-fn rows_serial(@builtin(global_invocation_id) id: vec3<u32>) {
-  let r = id.x;
+fn rows_serial(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let r = id.x + id.y * groups.x * WG;
   if (r >= params.rows) { return; }
   let base = r * params.classes;
   let target_class = targets[r];
-  if (target_class == params.ignore_index) {
+  if (!counted(r, target_class)) {
     for (var c = 0u; c < params.classes; c++) { d_logits[base + c] = 0.0; }
     loss_rows[2u * r] = 0.0;
     loss_rows[2u * r + 1u] = 0.0;

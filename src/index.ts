@@ -10,7 +10,8 @@ export { Runtime, type AdapterDescription } from './runtime/runtime.js';
 export type { KernelTime } from './runtime/profiler.js';
 export { SWIFTSHADER_ICD_PATHS, type NodeAdapterChoice } from './runtime/node-gpu.js';
 export { Tensor, checkTensor, sizeOf, DTYPES, type DType, type TypedArrayFor, type TensorExpectation } from './tensor.js';
-export { ArgumentError, DeviceLimitError, MissingPackageError } from './errors.js';
+export { ArgumentError, DeviceLimitError, DeviceLostError, MissingPackageError } from './errors.js';
+export { IdRangeError } from './runtime/id-checks.js';
 export type { StateDict, CellType, CellConfig, Nonlinearity, RecurrentState } from './core/types.js';
 export { Module, type OwnParameter } from './core/module.js';
 
@@ -57,6 +58,6 @@ export { Seq2Seq, padSequences, type Seq2SeqOptions, type SourceBatch } from './
 // Data and io
 export { CharVocabulary } from './data/vocabulary.js';
 export { StreamBatches, splitStream, unigramBitsPerToken, type TokenWindow } from './data/batches.js';
-export { encodeSafetensors, decodeSafetensors, withoutPrefix, type SafetensorsFile } from './io/safetensors.js';
+export { encodeSafetensors, decodeSafetensors, withoutPrefix, SafetensorsError, type SafetensorsFile } from './io/safetensors.js';
 export { randomGenerator, normalGenerator, randomArray } from './util/random.js';
 export * as reference from './reference/index.js';

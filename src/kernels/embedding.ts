@@ -11,6 +11,8 @@ export interface EmbeddingKernelCall {
   dim: number;
   /** The token id whose vector is zero and gets no gradient. */
   paddingIdx: number | null;
+  /** gather: the id_errors slot that flags an id outside [0, vocabulary). */
+  checkSlot: number;
 }
 
 const WG = 256;
@@ -28,7 +30,7 @@ export const embeddingKernel: KernelDescriptor<EmbeddingKernelCall> = {
       entryPoint: gather ? 'gather' : 'scatter_add',
       constants: { WG },
       workgroups: elementwiseGrid(invocations, WG, device.limits),
-      uniforms: { count: call.tokens, vocabulary: call.vocabulary, dim: call.dim, padding_idx: call.paddingIdx ?? -1 },
+      uniforms: { count: call.tokens, vocabulary: call.vocabulary, dim: call.dim, padding_idx: call.paddingIdx ?? -1, check_slot: call.checkSlot },
     };
   },
   workgroupArrays: noWorkgroupArrays,

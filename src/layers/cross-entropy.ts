@@ -43,8 +43,9 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, options: Cr
   const gradient = Tensor.empty(runtime, logits.shape, 'f32', 'cross_entropy.d_logits');
   const rowLosses = runtime.pool.acquire(Math.max(rows, 1) * 8, GPUBufferUsage.STORAGE, 'cross_entropy.loss_rows');
   const totals = Tensor.empty(runtime, [2], 'f32', 'cross_entropy.totals');
-  const sizes = { rows, classes, ignoreIndex, mean: reduction === 'mean' };
-  runtime.launch(softmaxCrossEntropyKernel, { op: 'rowLosses', ...sizes }, { logits: logits.buffer, targets: targets.buffer, d_logits: gradient.buffer, loss_rows: rowLosses });
+  const checkSlot = runtime.idChecks.slot(`softmaxCrossEntropy targets (tensor "${targets.label}")`, `class ids in [0, ${classes}) or the ignore index ${ignoreIndex}`);
+  const sizes = { rows, classes, ignoreIndex, mean: reduction === 'mean', checkSlot };
+  runtime.launch(softmaxCrossEntropyKernel, { op: 'rowLosses', ...sizes }, { logits: logits.buffer, targets: targets.buffer, d_logits: gradient.buffer, loss_rows: rowLosses, id_errors: runtime.idChecks.buffer });
   runtime.launch(softmaxCrossEntropyKernel, { op: 'finish', ...sizes }, { loss_rows: rowLosses, totals: totals.buffer });
   runtime.pool.release(rowLosses);
 

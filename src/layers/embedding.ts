@@ -46,7 +46,8 @@ export class Embedding extends Module {
   forward(tokens: Tensor, tape?: Tape): Tensor<'f32'> {
     checkTensor('tokens', tokens, this.runtime, { dtype: 'i32' });
     const out = Tensor.empty(this.runtime, [...tokens.shape, this.embeddingDim], 'f32', `${this.name}.out`);
-    this.launch('gather', tokens, { tokens: tokens.buffer, table: this.weight.buffer, out: out.buffer });
+    const checkSlot = this.runtime.idChecks.slot(`${this.name}.forward tokens (tensor "${tokens.label}")`, `token ids in [0, ${this.numEmbeddings})`);
+    this.launch('gather', tokens, { tokens: tokens.buffer, table: this.weight.buffer, out: out.buffer, id_errors: this.runtime.idChecks.buffer }, checkSlot);
     tape?.record({
       label: this.name,
       inputs: [tokens],
@@ -59,7 +60,7 @@ export class Embedding extends Module {
     return out;
   }
 
-  private launch(op: 'gather' | 'scatterAdd', tokens: Tensor, buffers: Record<string, GPUBuffer>): void {
-    this.runtime.launch(embeddingKernel, { op, tokens: tokens.size, vocabulary: this.numEmbeddings, dim: this.embeddingDim, paddingIdx: this.paddingIdx }, buffers);
+  private launch(op: 'gather' | 'scatterAdd', tokens: Tensor, buffers: Record<string, GPUBuffer>, checkSlot = 0): void {
+    this.runtime.launch(embeddingKernel, { op, tokens: tokens.size, vocabulary: this.numEmbeddings, dim: this.embeddingDim, paddingIdx: this.paddingIdx, checkSlot }, buffers);
   }
 }

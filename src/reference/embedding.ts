@@ -2,6 +2,9 @@
 
 /** Shape [ids, dim]: row ids[n] of the [rows, dim] table for each n. */
 export function referenceEmbedding(table: ArrayLike<number>, ids: readonly number[], dim: number): Float64Array {
+  const rows = table.length / dim;
+  const bad = ids.findIndex((id) => !(Number.isInteger(id) && id >= 0 && id < rows));
+  if (bad >= 0) throw new RangeError(`ids[${bad}] = ${ids[bad]} is outside [0, ${rows})`);
   return Float64Array.from(ids.flatMap((id) => Array.from({ length: dim }, (_, d) => table[id * dim + d]!)));
 }
 

@@ -14,6 +14,9 @@ export interface ReferenceCrossEntropyResult {
 }
 
 export function referenceSoftmaxCrossEntropy(logits: ArrayLike<number>, targets: readonly number[], classes: number, options: ReferenceCrossEntropyOptions): ReferenceCrossEntropyResult {
+  // As PyTorch: a target that is neither a class nor the ignore index is an error.
+  const bad = targets.findIndex((t) => t !== options.ignoreIndex && !(Number.isInteger(t) && t >= 0 && t < classes));
+  if (bad >= 0) throw new RangeError(`targets[${bad}] = ${targets[bad]} is outside [0, ${classes}) and not the ignore index`);
   const dLogits = new Float64Array(logits.length);
   let loss = 0;
   const count = targets.filter((t) => t !== options.ignoreIndex).length;

@@ -101,8 +101,8 @@ const SAMPLES: readonly Samples[] = [
   ),
   samples(
     embeddingKernel,
-    { op: 'gather', tokens: 12, vocabulary: 50, dim: 8, paddingIdx: null },
-    { op: 'scatterAdd', tokens: 12, vocabulary: 50, dim: 8, paddingIdx: 0 },
+    { op: 'gather', tokens: 12, vocabulary: 50, dim: 8, paddingIdx: null, checkSlot: 2 },
+    { op: 'scatterAdd', tokens: 12, vocabulary: 50, dim: 8, paddingIdx: 0, checkSlot: 0 },
   ),
   samples(
     poolingKernel,
@@ -117,8 +117,10 @@ const SAMPLES: readonly Samples[] = [
   ),
   samples(
     softmaxCrossEntropyKernel,
-    { op: 'rowLosses', rows: 10, classes: 40, ignoreIndex: -100, mean: true },
-    { op: 'rowLosses', rows: 10, classes: 5000, ignoreIndex: 0, mean: false },
+    { op: 'rowLosses', rows: 10, classes: 40, ignoreIndex: -100, mean: true, checkSlot: 0 },
+    { op: 'rowLosses', rows: 10, classes: 5000, ignoreIndex: 0, mean: false, checkSlot: 3 },
+    // One workgroup per wide row: past 65535 rows the grid is 2D.
+    { op: 'rowLosses', rows: 200_000, classes: 5000, ignoreIndex: 0, mean: false, checkSlot: 1 },
     { op: 'finish', rows: 10, classes: 40, ignoreIndex: -100, mean: true },
     { op: 'scaleRows', rows: 10, classes: 40, mean: true },
   ),
@@ -342,7 +344,7 @@ describe('kernel descriptors', () => {
     const span = wgslConstant(embeddingKernel.shader.code, 'SPAN');
     for (const device of DEVICES) {
       for (const [vocabulary, dim] of [[1, 1], [89, 32], [7, 5], [11, 19], [50000, 300]] as const) {
-        const launch = embeddingKernel.launch({ op: 'scatterAdd', tokens: 10, vocabulary, dim, paddingIdx: null }, device);
+        const launch = embeddingKernel.launch({ op: 'scatterAdd', tokens: 10, vocabulary, dim, paddingIdx: null, checkSlot: 0 }, device);
         const [x, y = 1] = launch.workgroups;
         expect(x * y * (launch.constants.WG as number)).toBeGreaterThanOrEqual(vocabulary * Math.ceil(dim / span));
       }
