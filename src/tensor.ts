@@ -37,6 +37,7 @@ export class Tensor<D extends DType = DType> {
     this.size = sizeOf(shape);
     this.label = label ?? `tensor#${nextTensorId++}`;
     if (runtime.isDestroyed) throw new ArgumentError('runtime', 'a live runtime', 'a destroyed one');
+    runtime.checkAlive(`tensor ${this.label}`);
     const maxBytes = runtime.limits.maxStorageBufferBindingSize;
     if (this.byteLength > maxBytes) {
       throw new ArgumentError('shape', `at most ${maxBytes} bytes (maxStorageBufferBindingSize)`, `${describe(shape)} = ${this.byteLength} bytes`);
@@ -73,12 +74,7 @@ export class Tensor<D extends DType = DType> {
     if (data.length !== sizeOf(shape)) {
       throw new ArgumentError('data', `${sizeOf(shape)} values for shape ${describe(shape)}`, `${data.length} values`);
     }
-    const typed = data instanceof ARRAY_TYPES[dtype] ? (data as TypedArrayFor<D>) : new ARRAY_TYPES[dtype](data as ArrayLike<number>);
-    if (dtype !== 'f32') {
-      for (let i = 0; i < data.length; i++) {
-        if (typed[i] !== data[i]) throw new ArgumentError(`data[${i}]`, `a value representable as ${dtype}`, describe(data[i]));
-      }
-    }
+    const typed = typedFor(data, dtype);
     const tensor = new Tensor(runtime, [...shape], dtype, label);
     if (typed.byteLength > 0) runtime.device.queue.writeBuffer(tensor.buffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
     return tensor;
@@ -114,8 +110,9 @@ export class Tensor<D extends DType = DType> {
   /** Overwrites the contents with `data` (same length as the tensor). */
   write(data: ArrayLike<number>): void {
     const buffer = this.buffer;
+    if (data === null || typeof data !== 'object' || typeof data.length !== 'number') throw new ArgumentError('data', 'an array or typed array', describe(data));
     if (data.length !== this.size) throw new ArgumentError('data', `${this.size} values for ${this.label}`, `${data.length} values`);
-    const typed = new ARRAY_TYPES[this.dtype](data);
+    const typed = typedFor(data, this.dtype);
     // Work recorded before this write must see the old contents.
     this.runtime.submit();
     this.runtime.device.queue.writeBuffer(buffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
@@ -123,13 +120,25 @@ export class Tensor<D extends DType = DType> {
 
   dispose(): void {
     if (!this.gpuBuffer) return;
-    this.runtime.pool.release(this.gpuBuffer);
+    // A destroyed runtime has destroyed every buffer already.
+    if (!this.runtime.isDestroyed) this.runtime.pool.release(this.gpuBuffer);
     this.gpuBuffer = null;
   }
 
   toString(): string {
     return `Tensor(${this.label}, ${dtypeLabel(this.dtype, this.shape)}${this.isDisposed ? ', disposed' : ''})`;
   }
+}
+
+/** `data` as the dtype's typed array; i32 and u32 refuse values they cannot hold exactly. */
+function typedFor<D extends DType>(data: ArrayLike<number>, dtype: D): TypedArrayFor<D> {
+  const typed = data instanceof ARRAY_TYPES[dtype] ? (data as TypedArrayFor<D>) : new ARRAY_TYPES[dtype](data);
+  if (dtype !== 'f32') {
+    for (let i = 0; i < data.length; i++) {
+      if (typed[i] !== data[i]) throw new ArgumentError(`data[${i}]`, `a value representable as ${dtype}`, describe(data[i]));
+    }
+  }
+  return typed as TypedArrayFor<D>;
 }
 
 function dtypeLabel(dtype: DType, shape: readonly number[]): string {

@@ -8,8 +8,9 @@
 import { BufferPool } from './buffer-pool.js';
 import { KernelCache, type BufferBindings, type KernelSpec } from '../gpu/kernel-cache.js';
 import { workgroupBytes, type DeviceTraits, type KernelDescriptor } from '../gpu/kernel-descriptor.js';
-import { DeviceLimitError } from '../errors.js';
+import { DeviceLimitError, DeviceLostError } from '../errors.js';
 import { DispatchProfiler, type KernelTime } from './profiler.js';
+import { IdChecks } from './id-checks.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -30,11 +31,14 @@ export class Runtime {
   readonly pool: BufferPool;
   readonly kernels: KernelCache;
   readonly limits: GPUSupportedLimits;
+  /** Flags that kernels set for ids out of range; read with every read-back. */
+  readonly idChecks: IdChecks;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly placeholders = new Map<'read' | 'write', GPUBuffer>();
   private readonly errors: string[] = [];
   private destroyed = false;
+  private lost: GPUDeviceLostInfo | null = null;
   private profiler: DispatchProfiler | null = null;
 
   constructor(
@@ -46,6 +50,10 @@ export class Runtime {
     this.limits = device.limits;
     this.pool = new BufferPool(device);
     this.kernels = new KernelCache(device);
+    this.idChecks = new IdChecks(device);
+    void device.lost?.then((info) => {
+      this.lost = info;
+    });
     device.addEventListener?.('uncapturederror', (event) => {
       this.errors.push((event as GPUUncapturedErrorEvent).error.message);
     });
@@ -65,6 +73,7 @@ export class Runtime {
    * point, constants, grid and uniforms; workgroup memory is checked against the device.
    */
   launch<Call>(kernel: KernelDescriptor<Call>, call: Call, buffers: BufferBindings): void {
+    this.checkAlive(kernel.shader.name);
     const launch = kernel.launch(call, this.traits);
     const bytes = workgroupBytes(kernel, launch.constants, launch.entryPoint);
     const limit = this.limits.maxComputeWorkgroupStorageSize;
@@ -134,6 +143,7 @@ export class Runtime {
 
   /** Submits everything recorded so far. */
   submit(): void {
+    this.checkAlive('submit');
     this.endPass();
     if (this.encoder) {
       this.device.queue.submit([this.encoder.finish()]);
@@ -143,27 +153,52 @@ export class Runtime {
     this.kernels.onSubmitted();
   }
 
-  /** Submits and waits for the GPU; throws if any GPU error was reported. */
+  /**
+   * Submits and waits for the GPU; throws if any GPU error was reported, or an IdRangeError
+   * if a kernel saw an id out of range.
+   */
   async sync(): Promise<void> {
+    if (this.idChecks.pending) {
+      await this.readBuffer(this.placeholder('read'), 0, 0, 'sync');
+      return;
+    }
     this.submit();
     await this.device.queue.onSubmittedWorkDone();
+    this.throwIfLost('sync');
     this.throwIfErrors();
   }
 
-  /** Copies bytes out of a buffer after all recorded work has run. */
+  /**
+   * Copies bytes out of a buffer after all recorded work has run. The id-check flags ride
+   * along in the same staging buffer, so checking ids costs no extra round trip.
+   */
   async readBuffer(source: GPUBuffer, byteOffset: number, byteLength: number, label: string): Promise<ArrayBuffer> {
-    const staging = this.pool.acquire(byteLength, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, `${label} (read-back)`);
-    this.commandEncoder().copyBufferToBuffer(source, byteOffset, staging, 0, byteLength);
+    this.checkAlive(label);
+    const flagsAt = Math.ceil(byteLength / 8) * 8; // getMappedRange offsets are multiples of 8
+    const checks = this.idChecks.pending;
+    const size = checks ? flagsAt + IdChecks.byteLength : byteLength;
+    const staging = this.pool.acquire(Math.max(size, 4), GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, `${label} (read-back)`);
+    const encoder = this.commandEncoder();
+    if (byteLength > 0) encoder.copyBufferToBuffer(source, byteOffset, staging, 0, byteLength);
+    const token = checks ? this.idChecks.copyTo(encoder, staging, flagsAt) : 0;
     this.submit();
+    let bytes: ArrayBuffer;
     try {
-      await staging.mapAsync(GPUMapMode.READ, 0, byteLength);
-      const bytes = staging.getMappedRange(0, byteLength).slice(0);
+      try {
+        await staging.mapAsync(GPUMapMode.READ, 0, Math.max(size, 4));
+      } catch (error) {
+        await this.throwIfLostSoon(label);
+        throw error;
+      }
+      bytes = staging.getMappedRange(0, byteLength).slice(0);
+      const flags = checks ? new Uint32Array(staging.getMappedRange(flagsAt, IdChecks.byteLength).slice(0)) : null;
       staging.unmap();
-      return bytes;
+      if (flags) this.idChecks.inspect(flags, token);
     } finally {
       this.pool.release(staging);
-      this.throwIfErrors();
     }
+    this.throwIfErrors();
+    return bytes;
   }
 
   /**
@@ -188,6 +223,16 @@ export class Runtime {
     return this.destroyed;
   }
 
+  /** True once the device is lost (destroyed under us, a driver reset, a GPU removed). */
+  get isLost(): boolean {
+    return this.lost !== null && !this.destroyed;
+  }
+
+  /** Throws a DeviceLostError naming `what` once the device is lost. */
+  checkAlive(what: string): void {
+    this.throwIfLost(what);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -199,6 +244,7 @@ export class Runtime {
     this.pool.destroy();
     this.kernels.destroy();
     for (const buffer of this.placeholders.values()) buffer.destroy();
+    this.idChecks.destroy();
     if (this.ownsDevice) this.device.destroy();
   }
 
@@ -213,6 +259,16 @@ export class Runtime {
   private endPass(): void {
     this.pass?.end();
     this.pass = null;
+  }
+
+  private throwIfLost(what: string): void {
+    if (this.lost && !this.destroyed) throw new DeviceLostError(what, this.lost.reason ?? 'unknown', this.lost.message);
+  }
+
+  /** A failed map is most often a lost device, whose lost promise settles a moment later. */
+  private async throwIfLostSoon(what: string): Promise<void> {
+    await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
+    this.throwIfLost(what);
   }
 
   private throwIfErrors(): void {
