@@ -39,9 +39,21 @@ fn sigmoid(x: f32) -> f32 {
   return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
 }
 
-// Some tanh implementations return NaN far out; ±15 is already ±1 in f32.
+// NaN: all exponent bits and a non-zero fraction. Integer bits, because a compiler may
+// assume that floats are never NaN and fold `x != x` away.
+fn is_nan(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
+// Some tanh implementations return NaN far out; ±15 is already ±1 in f32. A clamp would turn
+// NaN into ±1 and hide a diverged model, so NaN passes through.
 fn tanh_clamped(x: f32) -> f32 {
-  return tanh(clamp(x, -15.0, 15.0));
+  return select(tanh(clamp(x, -15.0, 15.0)), x, is_nan(x));
+}
+
+// max(NaN, 0) is 0 on most GPUs; PyTorch's relu keeps NaN.
+fn relu(x: f32) -> f32 {
+  return select(max(x, 0.0), x, is_nan(x));
 }
 
 fn sequence_length(b: u32) -> u32 {

@@ -57,7 +57,7 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: f32) {
   let t = time_of(d, b, step.s);
   let h_prev = h_buf[step.prev + row * H + j];
   let a = pre[unit_index(d, t, b, GATES, 0u, j)] + recurrent;
-  let h = select(tanh_clamped(a), max(a, 0.0), RELU);
+  let h = select(tanh_clamped(a), relu(a), RELU);
   h_buf[step.next + row * H + j] = h;
   out[unit_index(d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
