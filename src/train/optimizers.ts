@@ -41,11 +41,17 @@ export abstract class Optimizer {
   ) {
     if (!Array.isArray(parameters) || parameters.length === 0) throw new ArgumentError('parameters', 'a non-empty list of parameters', describe(parameters));
     const names = new Set<string>();
-    for (const p of parameters) {
+    for (const [i, p] of parameters.entries()) {
       if (names.has(p.name)) throw new ArgumentError('parameters', 'distinct parameter names', `${p.name} twice`);
       names.add(p.name);
+      if (p.value?.runtime !== runtime || p.grad?.runtime !== runtime) throw new ArgumentError(`parameters[${i}]`, "a parameter on this optimizer's runtime", `${p.name} on another runtime`);
     }
-    checkFinite('options.lr', settings.lr);
+    // PyTorch's checks.
+    atLeast('options.lr', settings.lr, 0);
+    atLeast('options.weightDecay', settings.weightDecay, 0);
+    atLeast('options.momentum', settings.momentum, 0);
+    if (settings.method !== 'sgd') atLeast('options.eps', settings.eps, 0, true);
+    if (schedule !== undefined && typeof schedule !== 'function') throw new ArgumentError('options.schedule', 'a function (step, baseLr) => lr', describe(schedule));
     this.schedule = schedule;
   }
 
@@ -55,14 +61,14 @@ export abstract class Optimizer {
   }
 
   set baseLearningRate(lr: number) {
-    this.settings.lr = checkFinite('lr', lr);
+    this.settings.lr = atLeast('lr', lr, 0);
   }
 
   /** Applies one update to every parameter from its gradient, and submits the step's work. */
   update(): void {
-    this.step++;
     const s = this.settings;
-    const lr = this.schedule ? this.schedule(this.step, s.lr) : s.lr;
+    const lr = this.schedule ? atLeast(`options.schedule(${this.step + 1}, ${s.lr})`, this.schedule(this.step + 1, s.lr), 0) : s.lr;
+    this.step++;
     for (const p of this.parameters) {
       const [state1, state2] = this.stateOf(p);
       this.runtime.launch(
@@ -130,8 +136,9 @@ export abstract class Optimizer {
     for (const p of this.parameters) {
       const states = this.stateOf(p);
       states.forEach((t, k) => {
+        // A step-0 dict may omit state: that state is zeros, whatever this optimizer held.
         const entry = dict[`${p.name}.state${k}`];
-        if (entry) t.write(entry.data);
+        t.write(entry ? entry.data : new Float32Array(t.size));
       });
     }
   }
@@ -149,6 +156,13 @@ export abstract class Optimizer {
     }
     return states;
   }
+}
+
+/** A finite number ≥ min (> min when `exclusive`). */
+function atLeast(argument: string, value: unknown, min: number, exclusive = false): number {
+  const n = checkFinite(argument, value);
+  if (exclusive ? n <= min : n < min) throw new ArgumentError(argument, `a number ${exclusive ? '>' : '≥'} ${min}`, describe(value));
+  return n;
 }
 
 export interface SGDOptions {

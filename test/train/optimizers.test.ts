@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adagrad, Adam, AdamW, SGD, Tensor, clipGradientNorm, clipGradientValue, gradientNorm, type Optimizer, type Parameter, type Runtime } from '../../src/index.js';
+import { Adagrad, Adam, AdamW, SGD, Tensor, createRuntime, clipGradientNorm, clipGradientValue, gradientNorm, type Optimizer, type Parameter, type Runtime } from '../../src/index.js';
 import { compareArrays } from '../checks/compare.js';
 import { loadOptimizerGolden } from '../checks/golden.js';
 import { useRuntime } from '../helpers.js';
@@ -101,6 +101,42 @@ describe('optimizers follow torch.optim step by step (1e-6)', () => {
     expect(() => new Adam(rt, parameters, { betas: [1, 0.9] })).toThrow(/options.betas\[0\]: expected a number in \[0, 1\), got 1/);
     expect(() => new Adam(rt, [], {})).toThrow(/parameters: expected a non-empty list/);
     expect(() => new SGD(rt, [parameters[0]!, parameters[0]!], { lr: 1 })).toThrow(/distinct parameter names/);
+    // PyTorch's hyper-parameter checks.
+    expect(() => new SGD(rt, parameters, { lr: -0.1 })).toThrow(/options.lr: expected a number ≥ 0, got -0.1/);
+    expect(() => new SGD(rt, parameters, { lr: 0.1, momentum: -0.9 })).toThrow(/options.momentum: expected a number ≥ 0/);
+    expect(() => new SGD(rt, parameters, { lr: 0.1, weightDecay: -1 })).toThrow(/options.weightDecay: expected a number ≥ 0/);
+    expect(() => new Adam(rt, parameters, { eps: 0 })).toThrow(/options.eps: expected a number > 0, got 0/);
+    expect(() => new Adagrad(rt, parameters, { eps: -1e-10 })).toThrow(/options.eps: expected a number > 0/);
+    expect(() => new Adam(rt, parameters, { betas: [0.9, -0.1] })).toThrow(/options.betas\[1\]: expected a number in \[0, 1\)/);
+    expect(() => new Adam(rt, parameters, { schedule: 0.5 as never })).toThrow(/options.schedule: expected a function/);
+  });
+
+  it("refuses a schedule's bad learning rate before any update, and parameters from another runtime", async () => {
+    const rt = runtime();
+    const p: Parameter = { name: 'w', value: Tensor.from(rt, [1], [1]), grad: Tensor.from(rt, [1], [1]) };
+    for (const bad of [NaN, -1, Infinity]) {
+      const sgd = new SGD(rt, [p], { lr: 1, schedule: (step) => (step === 2 ? bad : 0.5) });
+      sgd.update();
+      expect(() => sgd.update()).toThrow(new RegExp(`options.schedule\\(2, 1\\): expected (a finite number|a number ≥ 0), got ${bad}`));
+      expect(sgd.step).toBe(1);
+      sgd.dispose();
+    }
+    expect(Array.from(await p.value.read())).toEqual([1 - 3 * 0.5]);
+    const other = await createRuntime();
+    const foreign: Parameter = { name: 'v', value: Tensor.from(other, [1], [1]), grad: Tensor.from(other, [1], [1]) };
+    expect(() => new SGD(rt, [p, foreign], { lr: 1 })).toThrow(/parameters\[1\]: expected a parameter on this optimizer's runtime, got v on another runtime/);
+    other.destroy();
+  });
+
+  it('loading a step-0 state dict without state entries zeroes the state it held', async () => {
+    const rt = runtime();
+    const p: Parameter = { name: 'w', value: Tensor.from(rt, [1], [1]), grad: Tensor.from(rt, [1], [1]) };
+    const sgd = new SGD(rt, [p], { lr: 1, momentum: 0.9 });
+    sgd.update();
+    expect((await sgd.stateDict())['w.state0']!.data[0]).toBe(1);
+    sgd.loadStateDict({ step: { shape: [1], data: new Float32Array([0]) } });
+    expect((await sgd.stateDict())['w.state0']!.data[0]).toBe(0);
+    sgd.dispose();
   });
 });
 
