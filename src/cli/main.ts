@@ -7,12 +7,12 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import { createRuntime } from '../runtime/create-runtime.js';
-import { ArgumentError, MissingPackageError } from '../errors.js';
+import { ArgumentError, DeviceLimitError, DeviceLostError, MissingPackageError } from '../errors.js';
 import { selfCheck } from './selfcheck.js';
 import { OptionError, parseSampleOptions, parseTrainOptions } from './options.js';
 import { CorpusError } from './corpora.js';
 import { Progress, formatDuration } from './progress.js';
-import { train } from './trainer.js';
+import { TrainingStoppedError, train } from './trainer.js';
 import { formatSamples, sampleFromCheckpoint } from './sample.js';
 import { usage } from './help.js';
 
@@ -26,17 +26,18 @@ function invokedAs(): string {
 
 async function runTrain(argv: string[]): Promise<number> {
   const options = parseTrainOptions(argv);
-  const runtime = await createRuntime();
+  let runtime = await createRuntime();
   const progress = new Progress(process.stdout);
   const { bold } = progress.colors;
-  // Ctrl-C finishes the current step and checkpoints it; a second one quits at once.
+  // Ctrl-C (or SIGTERM) finishes the current step and checkpoints it; a second one quits at once.
   const interrupt = new AbortController();
-  const onInterrupt = (): void => {
+  const onInterrupt = (signal: NodeJS.Signals): void => {
     if (interrupt.signal.aborted) process.exit(130);
     interrupt.abort();
-    progress.print('interrupted: finishing this step and writing a checkpoint (Ctrl-C again quits without one)');
+    progress.print(`${signal === 'SIGTERM' ? 'terminated' : 'interrupted'}: finishing this step and writing a checkpoint (Ctrl-C again quits without one)`);
   };
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   try {
     const started = performance.now();
     let effective = options;
@@ -59,6 +60,13 @@ async function runTrain(argv: string[]): Promise<number> {
       onValidation: (info) => progress.print(`step ${info.step}: validation ${info.bitsPerCharacter.toFixed(3)} bits/char`),
       onSample: (info) => progress.print(`--- sample at step ${info.step} ---\n${info.text}\n---`),
       onCheckpoint: (info) => progress.print(`${info.best ? 'best checkpoint (lowest validation so far)' : 'checkpoint'}: ${info.path}`),
+      // A lost GPU device: a new one, and the run goes on from its latest snapshot.
+      replaceRuntime: async (lost) => {
+        lost.destroy();
+        runtime = await createRuntime();
+        return runtime;
+      },
+      onRecovered: (info) => progress.print(`the GPU device was lost at step ${info.lostAtStep}; continuing on a new device from step ${info.resumedAtStep} (${info.reason.split(';')[0]})`),
     });
     const last = result.history.validation.at(-1);
     const steps = result.history.losses.length;
@@ -74,6 +82,7 @@ async function runTrain(argv: string[]): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
     runtime.destroy();
   }
 }
@@ -121,8 +130,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const expected = error instanceof OptionError || error instanceof CorpusError || error instanceof ArgumentError || error instanceof MissingPackageError;
-    console.error(expected ? `error: ${(error as Error).message}` : error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(expected ? 2 : 1);
+    // Bad usage exits 2 and a run that fails exits 1, both with a message and no stack trace.
+    const usageError = error instanceof OptionError || error instanceof CorpusError || error instanceof ArgumentError || error instanceof MissingPackageError;
+    const known = usageError || error instanceof TrainingStoppedError || error instanceof DeviceLostError || error instanceof DeviceLimitError;
+    console.error(known ? `error: ${(error as Error).message}` : error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(usageError ? 2 : 1);
   },
 );

@@ -31,6 +31,10 @@ export interface TrainOptions {
   checkpointEvery: number;
   /** Keep best.json/best.safetensors: the checkpoint of the lowest validation loss. */
   keepBest: boolean;
+  /** Steps whose loss or gradient norm is not finite, in a row, before training stops. */
+  maxNonFinite: number;
+  /** Steps between in-memory copies of the weights and optimizer state (device-loss recovery). */
+  snapshotEvery: number;
   resume: string | null;
   seed: number;
 }
@@ -79,6 +83,8 @@ export function trainDefaults(data: string): TrainOptions {
     checkpointDir: `checkpoints/${names || data === 'moby-dick' ? data : fileRunName(data)}`,
     checkpointEvery: names ? 200 : 100,
     keepBest: false,
+    maxNonFinite: 5,
+    snapshotEvery: 25,
     resume: null,
     seed: 1,
   };
@@ -106,6 +112,8 @@ const TRAIN_SPEC = {
   'checkpoint-dir': { type: 'string' },
   'checkpoint-every': { type: 'string' },
   'keep-best': { type: 'boolean' },
+  'max-nonfinite': { type: 'string' },
+  'snapshot-every': { type: 'string' },
   resume: { type: 'string' },
   seed: { type: 'string' },
 } as const;
@@ -196,6 +204,8 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     checkpointDir: (v['checkpoint-dir'] as string | undefined) ?? (resume === null ? d.checkpointDir : resumeDirectory(resume)),
     checkpointEvery: integer('checkpoint-every', v['checkpoint-every'], d.checkpointEvery, 1),
     keepBest: (v['keep-best'] as boolean | undefined) ?? d.keepBest,
+    maxNonFinite: integer('max-nonfinite', v['max-nonfinite'], d.maxNonFinite, 1),
+    snapshotEvery: integer('snapshot-every', v['snapshot-every'], d.snapshotEvery, 1),
     resume,
     seed: integer('seed', v.seed, d.seed, 0, 0xffffffff),
   };

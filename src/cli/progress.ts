@@ -42,6 +42,7 @@ export function progressLine(info: StepInfo, colors: Colors = createColors(false
     ['grad', `grad ${info.gradientNorm.toPrecision(3)}`],
     ['speed', `${Math.round(info.tokensPerSecond).toLocaleString('en-US')} tok/s`],
     ['eta', `ETA ${colors.yellow(formatDuration(info.secondsLeft))}`],
+    ...(info.skipped ? [['skipped', colors.red('skipped: non-finite loss or gradient')] as [string, string]] : []),
   ];
   const line = () => fields.map(([, text]) => text).join('  ');
   const visible = () => line().replace(/\x1b\[[0-9;]*m/g, '').length;

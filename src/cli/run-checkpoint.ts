@@ -4,7 +4,7 @@
  * newest JSON, and with --keep-best, best.json and best.safetensors hold the checkpoint
  * of the lowest validation loss. Every file is written whole or not at all.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
@@ -57,6 +57,14 @@ export function carriedStateCheckpoint(get: () => RecurrentState | null, set: (s
 /** Writes a run's checkpoints into one directory. */
 export class RunDirectory {
   constructor(readonly path: string) {}
+
+  /** Removes the .partial files a killed write left behind (their complete versions, if any, are intact). */
+  removePartialFiles(): string[] {
+    if (!existsSync(this.path)) return [];
+    const partial = readdirSync(this.path).filter((name) => name.endsWith('.partial'));
+    for (const name of partial) rmSync(join(this.path, name), { force: true });
+    return partial;
+  }
 
   /** Writes step-<n>.* and latest.json; returns the JSON's path. */
   save(json: Omit<RunCheckpointJson, 'tensors'>, tensors: Uint8Array): string {

@@ -7,9 +7,7 @@
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
-import { Adam } from '../train/optimizers.js';
-import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
-import { CharLanguageModel } from '../models/char-lm.js';
+import { DeviceLostError } from '../errors.js';
 import { readCharModelCheckpoint } from '../models/char-lm-checkpoint.js';
 import { CharVocabulary } from '../data/vocabulary.js';
 import { StreamBatches, splitStream, unigramBitsPerToken } from '../data/batches.js';
@@ -18,7 +16,8 @@ import { disposeState, type RecurrentState } from '../generate/token-model.js';
 import { firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
 import { OptionError, type TrainOptions } from './options.js';
 import { MetricsLog } from './metrics-log.js';
-import { CHECKPOINT_FORMAT, RunDirectory, carriedStateCheckpoint, type RunCheckpointJson, type TrainHistory } from './run-checkpoint.js';
+import { CHECKPOINT_FORMAT, RunDirectory, type RunCheckpointJson, type TrainHistory } from './run-checkpoint.js';
+import { TrainingSession, type SessionState } from './training-session.js';
 
 export interface StepInfo {
   step: number;
@@ -35,6 +34,8 @@ export interface StepInfo {
   secondsLeft: number;
   /** The latest validation, in bits per character, and its step. */
   lastValidation: { step: number; bitsPerCharacter: number } | null;
+  /** The loss or gradient norm was not finite, so the step made no update. */
+  skipped: boolean;
 }
 
 export interface TrainHooks {
@@ -45,6 +46,12 @@ export interface TrainHooks {
   onCheckpoint?(info: { step: number; path: string; best: boolean }): void;
   /** When aborted, training stops after the current step and checkpoints it. */
   signal?: AbortSignal;
+  /**
+   * Device-loss recovery: given the lost runtime, returns a new one, on which the run goes
+   * on from its latest snapshot (every `snapshotEvery` steps). Without it a loss is thrown.
+   */
+  replaceRuntime?(lost: Runtime): Promise<Runtime>;
+  onRecovered?(info: { lostAtStep: number; resumedAtStep: number; reason: string }): void;
 }
 
 export interface TrainResult {
@@ -52,6 +59,8 @@ export interface TrainResult {
   checkpoint: string;
   /** True when the signal stopped the run before its last step. */
   interrupted: boolean;
+  /** Lost devices recovered from. */
+  recoveries: number;
 }
 
 export function loadCorpus(data: string, minimum: number): Corpus {
@@ -76,12 +85,26 @@ class StepClock {
   }
 }
 
+/** Training stopped because steps kept failing (non-finite losses); the message says why and what is kept. */
+export class TrainingStoppedError extends Error {
+  override name = 'TrainingStoppedError';
+}
+
+/** A copy of the run's state in memory, from which a run that lost its device continues. */
+interface Snapshot {
+  step: number;
+  state: SessionState;
+}
+
+/** Recoveries from lost devices allowed in one run before the loss is reported. */
+const MAX_RECOVERIES = 3;
+
 export async function train(runtime: Runtime, requested: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const resumed = requested.resume ? await readResumed(requested.resume) : null;
   // A resumed run keeps the model, data and optimizer settings of its checkpoint; steps,
-  // evaluation, samples and checkpointing follow the command line.
+  // evaluation, samples, checkpointing and recovery follow the command line.
   const options: TrainOptions = resumed
-    ? { ...resumed.json.options, steps: requested.steps, evalEvery: requested.evalEvery, evalWindows: requested.evalWindows, sampleEvery: requested.sampleEvery, sampleLength: requested.sampleLength, temperature: requested.temperature, checkpointDir: requested.checkpointDir, checkpointEvery: requested.checkpointEvery, keepBest: requested.keepBest, resume: requested.resume }
+    ? { ...resumed.json.options, steps: requested.steps, evalEvery: requested.evalEvery, evalWindows: requested.evalWindows, sampleEvery: requested.sampleEvery, sampleLength: requested.sampleLength, temperature: requested.temperature, checkpointDir: requested.checkpointDir, checkpointEvery: requested.checkpointEvery, keepBest: requested.keepBest, maxNonFinite: requested.maxNonFinite, snapshotEvery: requested.snapshotEvery, resume: requested.resume }
     : requested;
   const { batch: B, seqLength: T } = options;
   const minimum = Math.ceil((B * T + 1) / (1 - options.validation)) + T + 1;
@@ -94,51 +117,36 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
   const validationBatches = new StreamBatches(validationIds, { batch: Math.min(B, Math.max(1, Math.floor((validationIds.length - 1) / T))), steps: T });
   const unigram = unigramBitsPerToken(trainIds, validationIds, vocabulary.size);
 
-  const model = new CharLanguageModel(runtime, {
-    vocabularySize: vocabulary.size,
-    embeddingDim: options.embedding,
-    hiddenSize: options.hidden,
-    numLayers: options.layers,
-    cell: options.cell,
-    dropout: options.dropout,
-    layerNorm: options.layerNorm,
-    seed: options.seed,
-  });
-  const parameters = model.parameters();
-  const optimizer = new Adam(runtime, parameters, { lr: options.lr });
-  let carried: RecurrentState | null = null;
-  const carriedPart = carriedStateCheckpoint(() => carried, (s) => (carried = s), [options.layers, B, options.hidden], runtime, options.cell === 'lstm');
-  let history: TrainHistory = { losses: [], validation: [], unigramBitsPerCharacter: unigram };
-  let startStep = 0;
-  if (resumed) {
-    loadCheckpoint(resumed.tensors, { model, state: carriedPart }, optimizer);
-    if (!resumed.json.carriedState) {
-      disposeState(carried);
-      carried = null;
-    }
-    model.network.dropoutCalls = resumed.json.dropoutCalls;
-    history = structuredClone(resumed.json.history);
-    startStep = resumed.json.step;
-  }
-  hooks.onStart?.({ corpus: corpus.name, characters: ids.length, vocabulary: vocabulary.size, unigram, parameters: parameters.reduce((n, p) => n + p.value.size, 0), startStep, steps: options.steps, options });
+  let session = new TrainingSession(runtime, options, vocabulary.size, resumed ? { tensors: resumed.tensors, carriedState: resumed.json.carriedState, dropoutCalls: resumed.json.dropoutCalls } : null);
+  let history: TrainHistory = resumed ? structuredClone(resumed.json.history) : { losses: [], validation: [], unigramBitsPerCharacter: unigram };
+  const startStep = resumed ? resumed.json.step : 0;
+  hooks.onStart?.({ corpus: corpus.name, characters: ids.length, vocabulary: vocabulary.size, unigram, parameters: session.model.parameters().reduce((n, p) => n + p.value.size, 0), startStep, steps: options.steps, options });
 
-  const metrics = new MetricsLog(options.checkpointDir, startStep);
   const run = new RunDirectory(options.checkpointDir);
+  run.removePartialFiles();
+  let metrics = new MetricsLog(options.checkpointDir, startStep);
   const validate = async (step: number): Promise<number> => {
+    const { model, runtime: rt } = session;
     let state: RecurrentState | null = null;
     let total = 0;
     const windows = Math.min(options.evalWindows, validationBatches.windowsPerEpoch);
-    for (let w = 0; w < windows; w++) {
-      const window = validationBatches.window(w);
-      const tokens = Tensor.from(runtime, window.input, [T, validationBatches.batch], 'i32');
-      const targets = Tensor.from(runtime, window.target, [T, validationBatches.batch], 'i32');
-      const { loss, state: after } = model.evaluateWindow(tokens, targets, state);
+    try {
+      for (let w = 0; w < windows; w++) {
+        const window = validationBatches.window(w);
+        const tokens = Tensor.from(rt, window.input, [T, validationBatches.batch], 'i32');
+        const targets = Tensor.from(rt, window.target, [T, validationBatches.batch], 'i32');
+        const { loss, state: after } = model.evaluateWindow(tokens, targets, state);
+        disposeState(state);
+        state = after;
+        try {
+          total += (await loss.read())[0]!;
+        } finally {
+          for (const t of [tokens, targets, loss]) t.dispose();
+        }
+      }
+    } finally {
       disposeState(state);
-      state = after;
-      total += (await loss.read())[0]!;
-      for (const t of [tokens, targets, loss]) t.dispose();
     }
-    disposeState(state);
     const bitsPerCharacter = total / windows / Math.LN2;
     history.validation.push({ step, bitsPerCharacter });
     metrics.validation(step, bitsPerCharacter);
@@ -147,7 +155,7 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
   };
 
   const sample = async (step: number): Promise<void> => {
-    const [tokens] = await generate(runtime, model, { prompt: vocabulary.encode(corpus.primer), length: options.sampleLength, temperature: options.temperature, seed: options.seed + step });
+    const [tokens] = await generate(session.runtime, session.model, { prompt: vocabulary.encode(corpus.primer), length: options.sampleLength, temperature: options.temperature, seed: options.seed + step });
     hooks.onSample?.({ step, text: vocabulary.decode(tokens!) });
   };
 
@@ -155,53 +163,85 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
     format: CHECKPOINT_FORMAT,
     step,
     options: { ...options, resume: null },
-    model: model.config,
+    model: session.model.config,
     vocabulary: [...vocabulary.symbols],
     corpus: { name: corpus.name, primer: corpus.primer },
-    dropoutCalls: model.network.dropoutCalls,
-    carriedState: carried !== null,
+    dropoutCalls: session.model.network.dropoutCalls,
+    carriedState: session.carried !== null,
     history,
   });
-  const tensors = () => saveCheckpoint({ model, state: carriedPart }, optimizer, { format: CHECKPOINT_FORMAT });
   let lastCheckpoint = '';
   const checkpoint = async (step: number): Promise<void> => {
-    lastCheckpoint = run.save(checkpointJson(step), await tensors());
+    lastCheckpoint = run.save(checkpointJson(step), await session.tensors());
     hooks.onCheckpoint?.({ step, path: lastCheckpoint, best: false });
   };
   // --keep-best: best.json holds the lowest validation this directory has seen.
   const keepIfBest = async (step: number, bitsPerCharacter: number): Promise<void> => {
     if (!options.keepBest || !(bitsPerCharacter < run.bestValidation())) return;
-    const path = run.saveBest(checkpointJson(step), await tensors());
+    const path = run.saveBest(checkpointJson(step), await session.tensors());
     hooks.onCheckpoint?.({ step, path, best: true });
   };
+  const takeSnapshot = async (step: number): Promise<Snapshot> => ({
+    step,
+    state: { tensors: await session.tensors(), carriedState: session.carried !== null, dropoutCalls: session.model.network.dropoutCalls },
+  });
 
+  const clock = new StepClock();
+  let lastValidation = history.validation.at(-1) ?? null;
+  let step = startStep;
+  let nonFinite = 0;
+  let recoveries = 0;
+  let snapshot: Snapshot | null = null;
   try {
-    const clock = new StepClock();
-    let lastValidation = history.validation.at(-1) ?? null;
-    if (startStep === 0) lastValidation = { step: 0, bitsPerCharacter: await validate(0) };
-    let step = startStep;
-    while (step < options.steps && !hooks.signal?.aborted) {
-      const { loss, gradientNorm, state } = await model.trainStep(batches.window(step), carried, optimizer, options.clip);
-      carried = state;
-      history.losses.push(loss);
-      const done = ++step;
-      // Ticks after each step, so an interval holds one step and the previous step's validation, sample and checkpoint.
-      const secondsPerStep = clock.tick();
-      metrics.train(done, loss, (B * T) / secondsPerStep);
-      hooks.onStep?.({ step: done, steps: options.steps, loss, epoch: done / batches.windowsPerEpoch, lr: options.lr, gradientNorm, tokensPerSecond: (B * T) / secondsPerStep, secondsLeft: secondsPerStep * (options.steps - done), lastValidation });
-      if (done % options.evalEvery === 0 || done === options.steps) {
-        lastValidation = { step: done, bitsPerCharacter: await validate(done) };
-        await keepIfBest(done, lastValidation.bitsPerCharacter);
+    for (;;) {
+      try {
+        snapshot ??= await takeSnapshot(step);
+        if (step === 0 && !history.validation.some((v) => v.step === 0)) lastValidation = { step: 0, bitsPerCharacter: await validate(0) };
+        while (step < options.steps && !hooks.signal?.aborted) {
+          const result = await session.model.trainStep(batches.window(step), session.carried, session.optimizer, options.clip);
+          session.carried = result.state;
+          history.losses.push(result.loss);
+          const done = ++step;
+          nonFinite = result.skipped ? nonFinite + 1 : 0;
+          // Ticks after each step, so an interval holds one step and the previous step's validation, sample and checkpoint.
+          const secondsPerStep = clock.tick();
+          metrics.train(done, result.loss, (B * T) / secondsPerStep);
+          hooks.onStep?.({ step: done, steps: options.steps, loss: result.loss, epoch: done / batches.windowsPerEpoch, lr: options.lr, gradientNorm: result.gradientNorm, tokensPerSecond: (B * T) / secondsPerStep, secondsLeft: secondsPerStep * (options.steps - done), lastValidation, skipped: result.skipped });
+          if (nonFinite >= options.maxNonFinite) {
+            throw new TrainingStoppedError(
+              `stopped at step ${done}: the loss or gradient norm was NaN or infinite for ${nonFinite} steps in a row (steps ${done - nonFinite + 1}–${done}; each was skipped, so the weights are those after step ${done - nonFinite}). ` +
+                `The last checkpoint is ${lastCheckpoint || 'none (none was written in this run)'}; try a lower --lr or --clip.`,
+            );
+          }
+          if (done % options.evalEvery === 0 || done === options.steps) {
+            lastValidation = { step: done, bitsPerCharacter: await validate(done) };
+            await keepIfBest(done, lastValidation.bitsPerCharacter);
+          }
+          if (done % options.sampleEvery === 0 || done === options.steps) await sample(done);
+          if (done % options.checkpointEvery === 0 || done === options.steps || hooks.signal?.aborted) await checkpoint(done);
+          if (done % options.snapshotEvery === 0) snapshot = await takeSnapshot(done);
+        }
+        break;
+      } catch (error) {
+        // A lost device: a new runtime, the snapshot's state, and the steps since it again.
+        if (!(error instanceof DeviceLostError || session.runtime.isLost) || !hooks.replaceRuntime || !snapshot || recoveries >= MAX_RECOVERIES) throw error;
+        recoveries++;
+        const lost = session.runtime;
+        session.dispose();
+        const fresh = await hooks.replaceRuntime(lost);
+        session = new TrainingSession(fresh, options, vocabulary.size, snapshot.state);
+        hooks.onRecovered?.({ lostAtStep: step, resumedAtStep: snapshot.step, reason: (error as Error).message });
+        step = snapshot.step;
+        history = { ...history, losses: history.losses.slice(0, step), validation: history.validation.filter((v) => v.step <= step) };
+        lastValidation = history.validation.at(-1) ?? null;
+        metrics = new MetricsLog(options.checkpointDir, step);
+        nonFinite = 0;
       }
-      if (done % options.sampleEvery === 0 || done === options.steps) await sample(done);
-      if (done % options.checkpointEvery === 0 || done === options.steps || hooks.signal?.aborted) await checkpoint(done);
     }
     if (step === startStep) await checkpoint(startStep);
-    return { history, checkpoint: lastCheckpoint, interrupted: step < options.steps };
+    return { history, checkpoint: lastCheckpoint, interrupted: step < options.steps, recoveries };
   } finally {
-    disposeState(carried);
-    optimizer.dispose();
-    model.dispose();
+    session.dispose();
   }
 }
 

@@ -111,9 +111,11 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
    * One optimizer step of truncated BPTT on a stream window: the carried state (given up
    * here) restarts at the epoch's first window; gradients are zeroed, clipped to norm
    * `clip` and applied. Returns the loss in nats, the gradient norm before clipping and the
-   * state to carry to the next window.
+   * state to carry to the next window. A step whose loss or gradient norm is NaN or infinite
+   * is skipped (`skipped: true`): no update, so weights and optimizer state stay as they
+   * were, and the state carried into it is carried on.
    */
-  async trainStep(window: TokenWindow, carried: RecurrentState | null, optimizer: Optimizer, clip: number): Promise<{ loss: number; gradientNorm: number; state: RecurrentState }> {
+  async trainStep(window: TokenWindow, carried: RecurrentState | null, optimizer: Optimizer, clip: number): Promise<{ loss: number; gradientNorm: number; state: RecurrentState | null; skipped: boolean }> {
     const start = window.index === 0 ? null : carried;
     if (start === null) disposeState(carried);
     const shape = [window.steps, window.batch];
@@ -122,11 +124,25 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
     optimizer.zeroGradients();
     const { loss, state } = this.trainWindow(tokens, targets, start);
     const squaredNorm = clipGradientNorm(this.runtime, optimizer.parameters, clip);
+    let value: Float32Array;
+    let squared: Float32Array;
+    try {
+      // The update waits for these two numbers; it runs with the next step's work.
+      [value, squared] = await Promise.all([loss.read(), squaredNorm.read()]);
+    } catch (error) {
+      disposeState(state);
+      throw error;
+    } finally {
+      for (const t of [tokens, targets, loss, squaredNorm]) t.dispose();
+    }
+    const result = { loss: value[0]!, gradientNorm: Math.sqrt(squared[0]!) };
+    if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradientNorm)) {
+      disposeState(state);
+      return { ...result, state: start, skipped: true };
+    }
     optimizer.update();
     disposeState(start);
-    const [value, squared] = await Promise.all([loss.read(), squaredNorm.read()]);
-    for (const t of [tokens, targets, loss, squaredNorm]) t.dispose();
-    return { loss: value[0]!, gradientNorm: Math.sqrt(squared[0]!), state };
+    return { ...result, state, skipped: false };
   }
 
   /** Mean cross-entropy (nats) of `targets` given `tokens`, without gradients. */
