@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
-import { ArgumentError } from '../errors.js';
 import type { StateDict } from '../core/types.js';
+import { checkStateEntry, checkStateKeys } from '../core/state-dict.js';
 import type { Checkpointable } from '../train/checkpoint.js';
 import type { RecurrentState } from '../generate/token-model.js';
 import { CHAR_LM_CHECKPOINT_FORMAT, type CharLanguageModelCheckpoint } from '../models/char-lm-checkpoint.js';
@@ -43,9 +43,9 @@ export function carriedStateCheckpoint(get: () => RecurrentState | null, set: (s
       return dict;
     },
     checkStateDict(dict: StateDict): void {
-      for (const key of lstm ? ['h', 'c'] : ['h']) {
-        if (dict[key]?.shape.join() !== shape.join()) throw new ArgumentError(`checkpoint state.${key}`, `shape [${shape.join(', ')}]`, dict[key] ? `shape [${dict[key]!.shape.join(', ')}]` : 'no such entry');
-      }
+      const keys = lstm ? ['h', 'c'] : ['h'];
+      checkStateKeys('checkpoint state', dict, keys);
+      for (const key of keys) checkStateEntry('checkpoint state', dict, key, shape);
     },
     loadStateDict(dict: StateDict): void {
       this.checkStateDict(dict);

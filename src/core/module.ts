@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor.js';
 import { ArgumentError, describe } from '../errors.js';
 import type { StateDict } from './types.js';
+import { checkStateEntry, checkStateKeys } from './state-dict.js';
 import type { Parameter } from '../train/parameter.js';
 import { decodeSafetensors, encodeSafetensors, withoutPrefix } from '../io/safetensors.js';
 
@@ -98,18 +99,9 @@ export abstract class Module {
 
   /** Checks a whole dict without writing: every key present, none unexpected, shapes and sizes right. */
   checkStateDict(dict: StateDict): void {
-    if (dict === null || typeof dict !== 'object') throw new ArgumentError('stateDict', 'an object of { shape, data } entries', describe(dict));
     const expected = this.stateShapes();
-    const names = new Set(expected.map(([key]) => key));
-    const unexpected = Object.keys(dict).filter((key) => !names.has(key));
-    if (unexpected.length > 0) throw new ArgumentError('stateDict', `only the keys ${[...names].join(', ')}`, `unexpected keys ${unexpected.join(', ')}`);
-    for (const [key, shape] of expected) {
-      const entry = Object.hasOwn(dict, key) ? dict[key] : undefined;
-      if (!entry) throw new ArgumentError('stateDict', `key ${key}`, 'no such key');
-      if (!Array.isArray(entry.shape) || entry.shape.join() !== shape.join()) throw new ArgumentError(`stateDict.${key}`, `shape ${describe(shape)}`, `shape ${describe(entry.shape)}`);
-      const size = shape.reduce((a, b) => a * b, 1);
-      if (!entry.data || entry.data.length !== size) throw new ArgumentError(`stateDict.${key}.data`, `${size} values`, `${entry.data?.length ?? 'no'} values`);
-    }
+    checkStateKeys('stateDict', dict, expected.map(([key]) => key));
+    for (const [key, shape] of expected) checkStateEntry('stateDict', dict, key, shape);
   }
 
   /** Checks the whole dict first (checkStateDict), so a rejected dict changes nothing. */

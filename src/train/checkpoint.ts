@@ -43,6 +43,9 @@ export function loadCheckpoint(bytes: Uint8Array, modules: Readonly<Record<strin
   };
   const dicts = Object.keys(modules).map((name) => [name, part(name)] as const);
   const optimizerDict = optimizer ? part(OPTIMIZER) : null;
+  const parts = [...Object.keys(modules), ...(optimizer ? [OPTIMIZER] : [])];
+  const strays = Object.keys(tensors).filter((key) => !parts.some((name) => key.startsWith(`${name}.`)));
+  if (strays.length > 0) throw new ArgumentError('checkpoint', `entries of ${parts.join(', ')} only`, `entries of nothing loaded: ${strays.slice(0, 5).join(', ')}${strays.length > 5 ? ', …' : ''}`);
   // Every part is checked before any is written: a load that fails changes nothing.
   for (const [name, dict] of dicts) modules[name]!.checkStateDict(dict);
   if (optimizer && optimizerDict) optimizer.checkStateDict(optimizerDict);

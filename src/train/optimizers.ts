@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkFinite, describe } from '../errors.js';
 import type { StateDict } from '../core/types.js';
+import { checkStateEntry, checkStateKeys } from '../core/state-dict.js';
 import type { Parameter } from './parameter.js';
 import { optimizerKernel, type OptimizerMethod } from '../kernels/optimizer.js';
 
@@ -115,17 +116,15 @@ export abstract class Optimizer {
 
   /** Checks a state dict without loading it (a checkpoint checks every part before loading any). */
   checkStateDict(dict: StateDict): void {
-    if (dict === null || typeof dict !== 'object') throw new ArgumentError('stateDict', 'an object of { shape, data } entries', describe(dict));
-    const step = dict.step?.data[0];
-    if (step === undefined || !Number.isInteger(step) || step < 0) throw new ArgumentError('stateDict.step', 'a non-negative integer step', describe(step));
-    const names = new Set(['step', ...this.parameters.flatMap((p) => Array.from({ length: this.settings.states }, (_, k) => `${p.name}.state${k}`))]);
-    const unexpected = Object.keys(dict).filter((key) => !names.has(key));
-    if (unexpected.length > 0) throw new ArgumentError('stateDict', 'entries for these parameters only', `unexpected keys ${unexpected.join(', ')}`);
+    const stateKeys = (p: Parameter) => Array.from({ length: this.settings.states }, (_, k) => `${p.name}.state${k}`);
+    checkStateKeys('stateDict', dict, ['step', ...this.parameters.flatMap(stateKeys)]);
+    checkStateEntry('stateDict', dict, 'step', [1]);
+    const step = dict.step!.data[0]!;
+    if (!Number.isInteger(step) || step < 0) throw new ArgumentError('stateDict.step', 'a non-negative integer step', describe(step));
     for (const p of this.parameters) {
-      for (let k = 0; k < this.settings.states; k++) {
-        const entry = dict[`${p.name}.state${k}`];
-        if (step > 0 && !entry) throw new ArgumentError('stateDict', `entry ${p.name}.state${k}`, 'no such entry');
-        if (entry && entry.data.length !== p.value.size) throw new ArgumentError(`stateDict.${p.name}.state${k}`, `${p.value.size} values`, `${entry.data.length}`);
+      for (const key of stateKeys(p)) {
+        // A step-0 dict may omit state (it is zeros then).
+        if (step > 0 || Object.hasOwn(dict, key)) checkStateEntry('stateDict', dict, key, p.value.shape);
       }
     }
   }

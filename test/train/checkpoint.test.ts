@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, LSTM, Linear, SGD, Tape, Tensor, loadCheckpoint, randomArray, saveCheckpoint, softmaxCrossEntropy, type Runtime } from '../../src/index.js';
+import { Adam, LSTM, Linear, SGD, Tape, Tensor, decodeSafetensors, encodeSafetensors, loadCheckpoint, randomArray, saveCheckpoint, softmaxCrossEntropy, type Runtime, type StateDict } from '../../src/index.js';
 import { useRuntime } from '../helpers.js';
 
 function build(runtime: Runtime) {
@@ -67,7 +67,7 @@ describe('checkpoints', () => {
     const before = await weightsOf(b);
     // SGD keeps one state per parameter: Adam's second is unexpected.
     const sgd = new SGD(rt, b.optimizer.parameters, { lr: 0.1, momentum: 0.9 });
-    expect(() => loadCheckpoint(bytes, { lstm: b.lstm, head: b.head }, sgd)).toThrow(/stateDict: expected entries for these parameters only, got unexpected keys lstm.l0.weight_ih.state1/);
+    expect(() => loadCheckpoint(bytes, { lstm: b.lstm, head: b.head }, sgd)).toThrow(/stateDict: expected only the keys step, .*, got unexpected keys lstm.l0.weight_ih.state1/);
     expect(sgd.step).toBe(0);
     expect(await weightsOf(b)).toEqual(before);
     // A module part that does not fit is rejected likewise.
@@ -77,4 +77,31 @@ describe('checkpoints', () => {
     expect(await weightsOf(b)).toEqual(before);
     wide.dispose();
   });
+
+  it('entries of no part, integer or text data, and optimizer state of the wrong shape are rejected before anything is written', async () => {
+    const rt = runtime();
+    const a = build(rt);
+    train(rt, a, 1, 0);
+    const good = decodeSafetensors(await saveCheckpoint({ lstm: a.lstm, head: a.head }, a.optimizer)).tensors;
+    const b = build(rt);
+    const before = await weightsOf(b);
+    const load = (tensors: StateDict) => loadCheckpoint(encode(tensors), { lstm: b.lstm, head: b.head }, b.optimizer);
+    expect(() => load({ ...good, 'tail.weight': { shape: [1], data: [1] } })).toThrow(/checkpoint: expected entries of lstm, head, optimizer only, got entries of nothing loaded: tail.weight/);
+    const bias = good['head.bias']!;
+    expect(() => loadStateDictWith(b.head, { 'head.weight': good['head.weight']!, bias: { shape: bias.shape, data: Int32Array.from(bias.data) } })).toThrow(/stateDict.bias.data: expected float data \(Float32Array, Float64Array or numbers\), got Int32Array/);
+    expect(() => b.head.loadStateDict({ weight: good['head.weight']!, bias: { shape: bias.shape, data: 'abcd' as never } })).toThrow(/stateDict.bias.data: expected float data/);
+    const state = good['optimizer.linear.weight.state0']!;
+    expect(() => load({ ...good, 'optimizer.linear.weight.state0': { shape: [24], data: state.data } })).toThrow(/stateDict.linear.weight.state0: expected shape \[4, 6\], got shape \[24\]/);
+    expect(b.optimizer.step).toBe(0);
+    expect(await weightsOf(b)).toEqual(before);
+  });
 });
+
+/** A module's loadStateDict with `head.`-prefixed keys stripped, as a checkpoint part. */
+function loadStateDictWith(module: Linear, dict: StateDict): void {
+  module.loadStateDict(Object.fromEntries(Object.entries(dict).map(([k, v]) => [k.replace(/^head\./, ''), v])));
+}
+
+function encode(tensors: StateDict): Uint8Array {
+  return encodeSafetensors(Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }])));
+}
