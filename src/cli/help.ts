@@ -29,7 +29,7 @@ const TRAIN_HELP: Record<(typeof TRAIN_OPTION_NAMES)[number], [form: string, mea
   'checkpoint-dir': ['DIR', 'where checkpoints go', 'checkpointDir'],
   'checkpoint-every': ['N', 'steps between checkpoints (Ctrl-C also writes one, at the step it stops)', 'checkpointEvery'],
   'keep-best': ['', 'also keep best.json/best.safetensors: the checkpoint with the lowest validation loss', 'keepBest'],
-  'max-nonfinite': ['N', 'stop after N steps in a row whose loss or gradient norm is NaN or infinite (each is skipped: no update)', 'maxNonFinite'],
+  'max-non-finite': ['N', 'stop after N steps in a row whose loss or gradient norm is NaN or infinite (each is skipped: no update)', 'maxNonFinite'],
   'snapshot-every': ['N', 'steps between in-memory copies of the weights and Adam state; a lost GPU device resumes from the latest', 'snapshotEvery'],
   resume: ['DIR|FILE.json', "continue a run from its checkpoint (keeps its model, data and optimizer settings)", 'resume'],
   seed: ['N', 'seed of the initial weights, dropout and samples', 'seed'],

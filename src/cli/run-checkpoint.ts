@@ -13,7 +13,7 @@ import { checkStateEntry, checkStateKeys } from '../core/state-dict.js';
 import type { Checkpointable } from '../train/checkpoint.js';
 import type { RecurrentState } from '../generate/token-model.js';
 import { CHAR_LM_CHECKPOINT_FORMAT, type CharLanguageModelCheckpoint } from '../models/char-lm-checkpoint.js';
-import type { TrainOptions } from './options.js';
+import { OptionError, TRAIN_OPTION_NAMES, parseTrainOptions, type TrainOptions } from './options.js';
 
 /** What the command line adds to the library's checkpoint JSON to resume exactly. */
 export interface RunCheckpointJson extends CharLanguageModelCheckpoint {
@@ -25,6 +25,49 @@ export interface RunCheckpointJson extends CharLanguageModelCheckpoint {
 export type TrainHistory = RunCheckpointJson['history'];
 
 export { CHAR_LM_CHECKPOINT_FORMAT as CHECKPOINT_FORMAT };
+
+const camelCase = (name: string): string => name.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Checks what a resumed run takes from its checkpoint JSON, field by field, naming the file
+ * and the field: the options (each through the command line's own parser, so the same
+ * ranges hold), the step, the carried-state flags and the history.
+ */
+export function checkRunCheckpointJson(json: RunCheckpointJson, file: string): RunCheckpointJson {
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new OptionError(`${file}: ${field}: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
+  };
+  const o = json.options as unknown as Record<string, unknown>;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) fail('options', 'an object of train options', o);
+  const argv: string[] = [];
+  for (const name of TRAIN_OPTION_NAMES) {
+    const field = camelCase(name);
+    const value = o[field];
+    // Options added since the checkpoint was written take their defaults.
+    if (value === undefined || value === null || name === 'resume' || name === 'checkpoint-dir') continue;
+    if (typeof value === 'boolean') {
+      if (value) argv.push(`--${name}`);
+    } else if (typeof value === 'number' || typeof value === 'string') argv.push(`--${name}`, String(value));
+    else fail(`options.${field}`, 'a number, string or boolean', value);
+  }
+  let options: TrainOptions;
+  try {
+    options = parseTrainOptions(argv);
+  } catch (error) {
+    throw new OptionError(`${file}: options: ${(error as Error).message}`);
+  }
+  if (!Number.isSafeInteger(json.step) || json.step < 0) fail('step', 'a non-negative integer', json.step);
+  if (!Number.isSafeInteger(json.dropoutCalls) || json.dropoutCalls < 0) fail('dropoutCalls', 'a non-negative integer', json.dropoutCalls);
+  if (typeof json.carriedState !== 'boolean') fail('carriedState', 'true or false', json.carriedState);
+  const h = json.history as Partial<TrainHistory> | null;
+  if (h === null || typeof h !== 'object') fail('history', 'an object', h);
+  // A skipped (non-finite) step's loss is written as null.
+  if (!Array.isArray(h!.losses) || h!.losses.length !== json.step || !h!.losses.every((v) => v === null || typeof v === 'number')) fail('history.losses', `${json.step} losses (one per step)`, h!.losses);
+  if (!Array.isArray(h!.validation) || !h!.validation.every((v) => v !== null && typeof v === 'object' && Number.isSafeInteger(v.step) && typeof v.bitsPerCharacter === 'number')) fail('history.validation', 'a list of { step, bitsPerCharacter }', h!.validation);
+  if (typeof h!.unigramBitsPerCharacter !== 'number') fail('history.unigramBitsPerCharacter', 'a number', h!.unigramBitsPerCharacter);
+  if (typeof json.corpus?.primer !== 'string' || json.corpus.primer.length === 0) fail('corpus.primer', 'a non-empty string', json.corpus?.primer);
+  return { ...json, options: { ...options, checkpointDir: String(o.checkpointDir ?? options.checkpointDir), resume: null } };
+}
 
 /** Writes a file whole or not at all (a crash or Ctrl-C mid-write leaves the old one). */
 function writeAtomically(path: string, data: string | Uint8Array): void {
@@ -57,6 +100,18 @@ export function carriedStateCheckpoint(get: () => RecurrentState | null, set: (s
 /** Writes a run's checkpoints into one directory. */
 export class RunDirectory {
   constructor(readonly path: string) {}
+
+  /** Fails now, not at the first checkpoint minutes later, when the directory cannot be written. */
+  checkWritable(): void {
+    const probe = join(this.path, `.write-check-${process.pid}`);
+    try {
+      mkdirSync(this.path, { recursive: true });
+      writeFileSync(probe, '');
+      rmSync(probe);
+    } catch (error) {
+      throw new OptionError(`--checkpoint-dir ${this.path}: expected a directory this user can write, got ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
 
   /** Removes the .partial files a killed write left behind (their complete versions, if any, are intact). */
   removePartialFiles(): string[] {

@@ -16,8 +16,8 @@ import { disposeState, type RecurrentState } from '../generate/token-model.js';
 import { firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
 import { OptionError, type TrainOptions } from './options.js';
 import { MetricsLog } from './metrics-log.js';
-import { CHECKPOINT_FORMAT, RunDirectory, type RunCheckpointJson, type TrainHistory } from './run-checkpoint.js';
-import { TrainingSession, type SessionState } from './training-session.js';
+import { CHECKPOINT_FORMAT, RunDirectory, checkRunCheckpointJson, type RunCheckpointJson, type TrainHistory } from './run-checkpoint.js';
+import { TrainingSession, checkDeviceFits, type SessionState } from './training-session.js';
 
 export interface StepInfo {
   step: number;
@@ -117,12 +117,16 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
   const validationBatches = new StreamBatches(validationIds, { batch: Math.min(B, Math.max(1, Math.floor((validationIds.length - 1) / T))), steps: T });
   const unigram = unigramBitsPerToken(trainIds, validationIds, vocabulary.size);
 
+  // Everything that can fail later is checked now: the device's limits, the directory, the primer.
+  checkDeviceFits(runtime, options, vocabulary.size);
+  const run = new RunDirectory(options.checkpointDir);
+  run.checkWritable();
+  const primer = vocabulary.encode(corpus.primer, 'the primer of the samples');
   let session = new TrainingSession(runtime, options, vocabulary.size, resumed ? { tensors: resumed.tensors, carriedState: resumed.json.carriedState, dropoutCalls: resumed.json.dropoutCalls } : null);
   let history: TrainHistory = resumed ? structuredClone(resumed.json.history) : { losses: [], validation: [], unigramBitsPerCharacter: unigram };
   const startStep = resumed ? resumed.json.step : 0;
   hooks.onStart?.({ corpus: corpus.name, characters: ids.length, vocabulary: vocabulary.size, unigram, parameters: session.model.parameters().reduce((n, p) => n + p.value.size, 0), startStep, steps: options.steps, options });
 
-  const run = new RunDirectory(options.checkpointDir);
   run.removePartialFiles();
   let metrics = new MetricsLog(options.checkpointDir, startStep);
   const validate = async (step: number): Promise<number> => {
@@ -155,7 +159,7 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
   };
 
   const sample = async (step: number): Promise<void> => {
-    const [tokens] = await generate(session.runtime, session.model, { prompt: vocabulary.encode(corpus.primer), length: options.sampleLength, temperature: options.temperature, seed: options.seed + step });
+    const [tokens] = await generate(session.runtime, session.model, { prompt: primer, length: options.sampleLength, temperature: options.temperature, seed: options.seed + step });
     hooks.onSample?.({ step, text: vocabulary.decode(tokens!) });
   };
 
@@ -246,6 +250,6 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
 }
 
 async function readResumed(path: string): Promise<{ json: RunCheckpointJson; tensors: Uint8Array }> {
-  const { json, tensors } = await readCharModelCheckpoint(path);
-  return { json: json as unknown as RunCheckpointJson, tensors };
+  const { json, tensors, file } = await readCharModelCheckpoint(path);
+  return { json: checkRunCheckpointJson(json as unknown as RunCheckpointJson, file), tensors };
 }

@@ -9,7 +9,7 @@ import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
 import { CharLanguageModel } from '../models/char-lm.js';
 import { decodeSafetensors } from '../io/safetensors.js';
 import { disposeState, type RecurrentState } from '../generate/token-model.js';
-import type { TrainOptions } from './options.js';
+import { OptionError, type TrainOptions } from './options.js';
 import { CHECKPOINT_FORMAT, carriedStateCheckpoint } from './run-checkpoint.js';
 
 /** What a session restores from: a checkpoint's safetensors bytes and the JSON fields they need. */
@@ -18,6 +18,24 @@ export interface SessionState {
   /** Whether a carried state was saved (false before the first step). */
   carriedState: boolean;
   dropoutCalls: number;
+}
+
+/**
+ * Fails before any work when the model's largest tensors pass the device's buffer limit
+ * (they would fail at the first step otherwise), naming the options to lower.
+ */
+export function checkDeviceFits(runtime: Runtime, options: TrainOptions, vocabularySize: number): void {
+  const rows = options.seqLength * options.batch;
+  const gates = options.cell === 'lstm' ? 4 : 3;
+  const limit = Math.min(runtime.limits.maxStorageBufferBindingSize, runtime.limits.maxBufferSize);
+  const largest: [what: string, bytes: number, lower: string][] = [
+    ['the logits [seq-length · batch, vocabulary]', rows * vocabularySize * 4, '--batch or --seq-length'],
+    ['the gate pre-activations [seq-length · batch, gates · hidden]', rows * gates * options.hidden * 4, '--batch, --seq-length or --hidden'],
+    ['a recurrent weight matrix [gates · hidden, hidden]', gates * options.hidden * Math.max(options.hidden, options.embedding) * 4, '--hidden'],
+  ];
+  for (const [what, bytes, lower] of largest) {
+    if (bytes > limit) throw new OptionError(`${lower}: ${what} would take ${bytes.toLocaleString('en-US')} bytes, more than this device's buffer limit of ${limit.toLocaleString('en-US')} bytes`);
+  }
 }
 
 export class TrainingSession {

@@ -50,7 +50,15 @@ export function checkCharModelCheckpoint(json: unknown, where: string): CharLang
   if (c.format !== CHAR_LM_CHECKPOINT_FORMAT) throw new ArgumentError(`${where}.format`, JSON.stringify(CHAR_LM_CHECKPOINT_FORMAT), JSON.stringify(c.format));
   if (!Array.isArray(c.vocabulary)) throw new ArgumentError(`${where}.vocabulary`, 'an array of symbols', describe(c.vocabulary));
   if (c.model === null || typeof c.model !== 'object') throw new ArgumentError(`${where}.model`, 'a model configuration', describe(c.model));
-  if (typeof c.tensors !== 'string') throw new ArgumentError(`${where}.tensors`, 'the name of a .safetensors file', describe(c.tensors));
+  // A file beside the JSON: a name, never a path that could lead elsewhere.
+  if (typeof c.tensors !== 'string' || !/^[^/\\]+\.safetensors$/.test(c.tensors) || c.tensors.startsWith('..')) {
+    throw new ArgumentError(`${where}.tensors`, 'the name of a .safetensors file beside it (no directories)', describe(c.tensors));
+  }
+  if (!Number.isSafeInteger(c.step) || c.step! < 0) throw new ArgumentError(`${where}.step`, 'a non-negative integer', describe(c.step));
+  if (c.corpus === null || typeof c.corpus !== 'object' || typeof c.corpus.name !== 'string' || typeof c.corpus.primer !== 'string') {
+    throw new ArgumentError(`${where}.corpus`, 'an object { name, primer } of strings', describe(c.corpus));
+  }
+  if (!c.vocabulary.every((symbol) => typeof symbol === 'string')) throw new ArgumentError(`${where}.vocabulary`, 'an array of symbols (strings)', describe(c.vocabulary));
   return c as CharLanguageModelCheckpoint;
 }
 
@@ -97,7 +105,7 @@ export async function loadCharModel(runtime: Runtime, source: string | { json: u
 }
 
 /** Node only: a run directory's latest.json, or a step-<n>.json, with its safetensors bytes and directory. */
-export async function readCharModelCheckpoint(path: string): Promise<{ json: CharLanguageModelCheckpoint; tensors: Uint8Array; directory: string }> {
+export async function readCharModelCheckpoint(path: string): Promise<{ json: CharLanguageModelCheckpoint; tensors: Uint8Array; directory: string; file: string }> {
   if (typeof process === 'undefined' || !process.versions?.node) {
     throw new ArgumentError('source', 'a { json, tensors } pair outside Node (paths need a file system)', JSON.stringify(path));
   }
@@ -131,5 +139,5 @@ export async function readCharModelCheckpoint(path: string): Promise<{ json: Cha
   } catch {
     throw new ArgumentError(`${file}.tensors`, 'a safetensors file beside it', `${JSON.stringify(json.tensors)}, which cannot be read`);
   }
-  return { json, tensors, directory };
+  return { json, tensors, directory, file };
 }

@@ -94,4 +94,24 @@ describe('command-line runs', () => {
     expect(readdirSync(join(cwd, 'checkpoints')).sort()).toEqual(['moby-dick', 'my-book', 'names']);
     expect(mobyDick()).toEqual(before);
   });
+
+  it('SIGTERM checkpoints like Ctrl-C; a corrupt checkpoint to resume exits 2 with a message naming file and field, and no stack trace', async () => {
+    const child = spawn(process.execPath, [...command, 'train', '--data', 'my-book.txt', '--steps', '400', ...SMALL, '--checkpoint-dir', 'terminated'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('step 10/400') && !child.killed) child.kill('SIGTERM');
+    });
+    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve)), out).toBe(130);
+    expect(out).toContain('terminated: finishing this step and writing a checkpoint');
+    const stopped = latest('terminated');
+    expect(stopped.step).toBeGreaterThanOrEqual(10);
+
+    const file = join(cwd, 'terminated', 'latest.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), dropoutCalls: -2 }));
+    const run = spawnSync(process.execPath, [...command, 'train', '--resume', 'terminated', '--steps', '500'], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^error: terminated.latest\.json: dropoutCalls: expected a non-negative integer, got -2\n$/);
+    expect(latest('terminated').step).toBe(stopped.step);
+  });
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createRuntime, decodeSafetensors, type Runtime } from '../../src/index.js';
 import { trainDefaults, type TrainOptions } from '../../src/cli/options.js';
 import { TrainingStoppedError, train } from '../../src/cli/trainer.js';
+import { checkDeviceFits } from '../../src/cli/training-session.js';
 import { useRuntime } from '../helpers.js';
 
 const TEXT = Array.from({ length: 60 }, (_, i) => `the quick brown fox ${i % 7} jumps over the lazy dog; a whale, a ship.\n`).join('');
@@ -98,6 +99,41 @@ describe('the trainer under failure', () => {
     await train(runtime(), options(dir, { steps: 2 }));
     expect(readdirSync(join(dir, 'checkpoints')).filter((name) => name.endsWith('.partial'))).toEqual([]);
     expect(existsSync(join(dir, 'checkpoints', 'step-000002.json'))).toBe(true);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('a resumed checkpoint JSON is checked field by field, naming the file and field, before any work', async () => {
+    const dir = scratch();
+    await train(runtime(), options(dir, { steps: 2 }));
+    const file = join(dir, 'checkpoints', 'latest.json');
+    const good = readFileSync(file, 'utf8');
+    const resume = (edit: (json: Record<string, any>) => void) => {
+      const json = JSON.parse(good) as Record<string, any>;
+      edit(json);
+      writeFileSync(file, JSON.stringify(json));
+      return train(runtime(), options(dir, { steps: 4, resume: join(dir, 'checkpoints') }));
+    };
+    await expect(resume((j) => (j.options.layers = 'two'))).rejects.toThrow(`${file}: options: --layers: expected an integer in [1, 8], got "two"`);
+    await expect(resume((j) => (j.options.hidden = { a: 1 }))).rejects.toThrow(`${file}: options.hidden: expected a number, string or boolean, got {"a":1}`);
+    await expect(resume((j) => (j.tensors = '../elsewhere.safetensors'))).rejects.toThrow(`${file}.tensors: expected the name of a .safetensors file beside it (no directories)`);
+    await expect(resume((j) => (j.step = -1))).rejects.toThrow(`${file}.step: expected a non-negative integer, got -1`);
+    await expect(resume((j) => j.history.losses.pop())).rejects.toThrow(`${file}: history.losses: expected 2 losses (one per step)`);
+    await expect(resume((j) => (j.carriedState = 'yes'))).rejects.toThrow(`${file}: carriedState: expected true or false, got "yes"`);
+    // Nothing was written by the rejected runs: the directory still ends at step 2.
+    expect(JSON.parse(readFileSync(join(dir, 'checkpoints', 'step-000002.json'), 'utf8')).step).toBe(2);
+    expect(readdirSync(join(dir, 'checkpoints')).filter((name) => name.startsWith('step-'))).toEqual(['step-000002.json', 'step-000002.safetensors']);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('an unwritable checkpoint directory and a model past the device limits fail before any step', async () => {
+    const dir = scratch();
+    const steps: number[] = [];
+    await expect(train(runtime(), options(dir, { checkpointDir: join(dir, 'text.txt', 'runs') }), { onStep: ({ step }) => steps.push(step) })).rejects.toThrow(/--checkpoint-dir .*text.txt.runs: expected a directory this user can write, got ENOTDIR/);
+    expect(steps).toEqual([]);
+    const small = { limits: { maxStorageBufferBindingSize: 1 << 20, maxBufferSize: 1 << 30 } } as Runtime;
+    expect(() => checkDeviceFits(small, options(dir, { batch: 64, seqLength: 64 }), 100)).toThrow('--batch or --seq-length: the logits [seq-length · batch, vocabulary] would take 1,638,400 bytes, more than this device\'s buffer limit of 1,048,576 bytes');
+    expect(() => checkDeviceFits(small, options(dir, { hidden: 300 }), 100)).toThrow(/--hidden: a recurrent weight matrix/);
+    expect(() => checkDeviceFits(small, options(dir), 100)).not.toThrow();
     rmSync(dir, { recursive: true });
   });
 });
