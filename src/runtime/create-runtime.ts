@@ -47,19 +47,38 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       throw new Error('No WebGPU adapter: navigator.gpu.requestAdapter() returned null. Use a browser with WebGPU enabled (Chrome 113+, or --enable-unsafe-webgpu).');
     }
   } else if (typeof process !== 'undefined' && process.versions?.node) {
-    adapter = (await loadNodeGpu(choice, options.powerPreference)).adapter;
+    const node = await loadNodeGpu(choice, options.powerPreference);
+    // Dawn keeps a few MB of native memory for every device that compiled pipelines, even
+    // after device.destroy(); a destroyed runtime's device serves the next one instead.
+    const key = `${node.source}|${options.powerPreference ?? ''}`;
+    const park = (device: GPUDevice): void => void (idleDevices.get(key) ?? idleDevices.set(key, []).get(key)!).push(device);
+    for (let idle = idleDevices.get(key)?.pop(); idle; idle = idleDevices.get(key)?.pop()) {
+      // A device its owner destroyed just before destroy() may not have reported its loss yet.
+      const lost = await Promise.race([idle.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 0, false))]);
+      if (!lost) return new Runtime(idle, describeAdapter(node.adapter.info), true, park);
+    }
+    const device = await node.adapter.requestDevice(deviceDescriptor(node.adapter));
+    return new Runtime(device, describeAdapter(node.adapter.info), true, park);
   } else {
     throw new Error('No WebGPU: this environment has neither navigator.gpu nor Node.js. Pass your own GPUDevice as createRuntime({ device }).');
   }
 
+  const device = await adapter.requestDevice(deviceDescriptor(adapter));
+  return new Runtime(device, describeAdapter(adapter.info), true);
+}
+
+/** Node: devices of destroyed runtimes, by adapter source and power preference. */
+const idleDevices = new Map<string, GPUDevice[]>();
+
+/** The adapter's maximum for the raised limits, and the optional features it has. */
+function deviceDescriptor(adapter: GPUAdapter): GPUDeviceDescriptor {
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) {
     const value = adapter.limits[name];
     if (typeof value === 'number') requiredLimits[name] = value;
   }
   const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f));
-  const device = await adapter.requestDevice({ label: 'webgpu-rnn', requiredLimits, requiredFeatures });
-  return new Runtime(device, describeAdapter(adapter.info), true);
+  return { label: 'webgpu-rnn', requiredLimits, requiredFeatures };
 }
 
 function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {

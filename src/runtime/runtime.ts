@@ -39,13 +39,18 @@ export class Runtime {
   private readonly errors: string[] = [];
   private destroyed = false;
   private lost: GPUDeviceLostInfo | null = null;
+  private readonly onUncapturedError = (event: Event): void => {
+    this.errors.push((event as GPUUncapturedErrorEvent).error.message);
+  };
   private profiler: DispatchProfiler | null = null;
 
   constructor(
     readonly device: GPUDevice,
     readonly adapter: AdapterDescription,
-    /** Whether destroy() also destroys the device (false for a caller's own device). */
+    /** Whether destroy() also ends the device (false for a caller's own device). */
     private readonly ownsDevice: boolean,
+    /** Where an owned device goes on destroy() instead of device.destroy(), to serve a later runtime. */
+    private readonly park?: (device: GPUDevice) => void,
   ) {
     this.limits = device.limits;
     this.pool = new BufferPool(device);
@@ -54,9 +59,7 @@ export class Runtime {
     void device.lost?.then((info) => {
       this.lost = info;
     });
-    device.addEventListener?.('uncapturederror', (event) => {
-      this.errors.push((event as GPUUncapturedErrorEvent).error.message);
-    });
+    device.addEventListener?.('uncapturederror', this.onUncapturedError);
   }
 
   get features(): ReadonlySet<string> {
@@ -245,7 +248,10 @@ export class Runtime {
     this.kernels.destroy();
     for (const buffer of this.placeholders.values()) buffer.destroy();
     this.idChecks.destroy();
-    if (this.ownsDevice) this.device.destroy();
+    this.device.removeEventListener?.('uncapturederror', this.onUncapturedError);
+    if (!this.ownsDevice) return;
+    if (this.park && !this.lost) this.park(this.device);
+    else this.device.destroy();
   }
 
   private computePass(timestampWrites?: GPUComputePassTimestampWrites): GPUComputePassEncoder {

@@ -50,4 +50,20 @@ describe('runtime life cycle', () => {
     expect(Array.from(await ids.read())).toEqual([1, 2]);
     rt.destroy();
   });
+
+  it("in Node a destroyed runtime's device serves the next createRuntime (Dawn keeps memory per device), and a lost one never does", async () => {
+    const first = await createRuntime();
+    const device = first.device;
+    first.destroy();
+    const second = await createRuntime();
+    expect(second.device).toBe(device);
+    const a = Tensor.from(second, [1, 2, 3, 4], [2, 2]);
+    expect(Array.from(await gemm(a, a).read())).toEqual([7, 10, 15, 22]);
+    second.device.destroy();
+    second.destroy();
+    const third = await createRuntime();
+    expect(third.device).not.toBe(device);
+    expect(Array.from(await gemm(Tensor.from(third, [1, 2, 3, 4], [2, 2]), Tensor.from(third, [1, 0, 0, 1], [2, 2])).read())).toEqual([1, 2, 3, 4]);
+    third.destroy();
+  });
 });
