@@ -27,6 +27,21 @@ export interface DispatchArgs {
   workgroups: readonly [number, number?, number?];
 }
 
+/**
+ * Loss info by device, from one listener per device: a device serves several runtimes in
+ * turn (see createRuntime), and a listener per runtime would keep each one alive.
+ */
+const lossOf = new WeakMap<GPUDevice, { info: GPUDeviceLostInfo | null }>();
+
+function watchLoss(device: GPUDevice): void {
+  if (lossOf.has(device)) return;
+  const state: { info: GPUDeviceLostInfo | null } = { info: null };
+  lossOf.set(device, state);
+  void device.lost?.then((info) => {
+    state.info = info;
+  });
+}
+
 export class Runtime {
   readonly pool: BufferPool;
   readonly kernels: KernelCache;
@@ -38,7 +53,6 @@ export class Runtime {
   private readonly placeholders = new Map<'read' | 'write', GPUBuffer>();
   private readonly errors: string[] = [];
   private destroyed = false;
-  private lost: GPUDeviceLostInfo | null = null;
   private readonly onUncapturedError = (event: Event): void => {
     this.errors.push((event as GPUUncapturedErrorEvent).error.message);
   };
@@ -56,9 +70,7 @@ export class Runtime {
     this.pool = new BufferPool(device);
     this.kernels = new KernelCache(device);
     this.idChecks = new IdChecks(device);
-    void device.lost?.then((info) => {
-      this.lost = info;
-    });
+    watchLoss(device);
     device.addEventListener?.('uncapturederror', this.onUncapturedError);
   }
 
@@ -229,6 +241,10 @@ export class Runtime {
   /** True once the device is lost (destroyed under us, a driver reset, a GPU removed). */
   get isLost(): boolean {
     return this.lost !== null && !this.destroyed;
+  }
+
+  private get lost(): GPUDeviceLostInfo | null {
+    return lossOf.get(this.device)?.info ?? null;
   }
 
   /** Throws a DeviceLostError naming `what` once the device is lost. */
