@@ -71,6 +71,24 @@ describe('buffer pool', () => {
     }
   });
 
+  it("never asks for a buffer past the device's maxBufferSize when the size itself fits", () => {
+    // A device whose largest buffer is not a power of two (as many GPUs report): only sizes are recorded.
+    const sizes: number[] = [];
+    const device = { limits: { maxBufferSize: 2 ** 31 - 4, maxStorageBufferBindingSize: 2 ** 31 - 4 }, createBuffer: ({ size }: { size: number }) => (sizes.push(size), { destroy() {} }) } as unknown as GPUDevice;
+    const pool = new BufferPool(device);
+    pool.acquire(2 ** 31 - 8, GPUBufferUsage.STORAGE, 'nearly the largest');
+    pool.acquire(2 ** 31 - 4, GPUBufferUsage.STORAGE, 'the largest');
+    pool.acquire(1000, GPUBufferUsage.STORAGE, 'small');
+    pool.acquire(2 ** 31 - 8, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'a read-back');
+    expect(sizes).toEqual([2 ** 31 - 4, 2 ** 31 - 4, sizeClass(1000), 2 ** 31 - 4]);
+  });
+
+  it('refuses a tensor past maxStorageBufferBindingSize up front, naming the limit', () => {
+    const rt = runtime();
+    const elements = rt.limits.maxStorageBufferBindingSize / 4 + 1;
+    expect(() => Tensor.empty(rt, [elements])).toThrow(`shape: expected at most ${rt.limits.maxStorageBufferBindingSize} bytes (maxStorageBufferBindingSize), got [${elements}] = ${elements * 4} bytes`);
+  });
+
   it('takes buffers back only after their work is submitted', () => {
     const pool = new BufferPool(runtime().device);
     const usage = GPUBufferUsage.STORAGE;

@@ -40,7 +40,11 @@ export class BufferPool {
   constructor(private readonly device: GPUDevice) {}
 
   acquire(byteSize: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
-    const size = sizeClass(byteSize);
+    // A size class past the device's largest buffer (or, bound whole, its largest storage
+    // binding) would fail where the size itself fits.
+    const limits = this.device.limits;
+    const largest = Math.min(limits?.maxBufferSize ?? Infinity, usage & GPUBufferUsage.STORAGE ? (limits?.maxStorageBufferBindingSize ?? Infinity) : Infinity);
+    const size = Math.max(byteSize, Math.min(sizeClass(byteSize), largest));
     const bucket = this.free.get(key(size, usage));
     let buffer = bucket?.pop();
     if (buffer) {
