@@ -11,7 +11,7 @@ export type { KernelTime } from './runtime/profiler.js';
 export { SWIFTSHADER_ICD_PATHS, type NodeAdapterChoice } from './runtime/node-gpu.js';
 export { Tensor, checkTensor, sizeOf, DTYPES, type DType, type TypedArrayFor, type TensorExpectation } from './tensor.js';
 export { ArgumentError, DeviceLimitError, DeviceLostError, MissingPackageError } from './errors.js';
-export { IdRangeError } from './runtime/id-checks.js';
+export { IdRangeError, IdChecks, ID_CHECK_SLOTS } from './runtime/id-checks.js';
 export type { StateDict, CellType, CellConfig, Nonlinearity, RecurrentState } from './core/types.js';
 export { Module, type OwnParameter } from './core/module.js';
 
