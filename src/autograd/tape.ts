@@ -9,8 +9,8 @@
  * passed to keep(), so a training step needs no bookkeeping of intermediates.
  */
 import type { Runtime } from '../runtime/runtime.js';
-import { Tensor } from '../tensor.js';
-import { ArgumentError } from '../errors.js';
+import { Tensor, checkTensor } from '../tensor.js';
+import { ArgumentError, describe } from '../errors.js';
 import { encodeAxpy } from '../ops/elementwise.js';
 
 export interface TapeNode {
@@ -29,19 +29,32 @@ export class Tape {
   private readonly produced = new Set<Tensor>();
   private readonly kept = new Set<Tensor>();
   private done = false;
+  private disposed = false;
 
   constructor(readonly runtime: Runtime) {}
 
   record(node: TapeNode): void {
+    if (this.disposed) throw new ArgumentError('tape', 'a tape not yet disposed', 'a disposed tape');
     if (this.done) throw new ArgumentError('tape', 'a tape that has not run backward yet', 'one that has');
+    // Backward would run the node's closures on this tape's device: another runtime's tensors cannot meet it there.
+    for (const t of [...node.inputs, ...node.outputs]) {
+      if (t && t.runtime !== this.runtime) throw new ArgumentError('tape', `a tape of the runtime that ${node.label} ran on`, `a tape of another runtime (${t.toString()} is not on it)`);
+    }
     this.nodes.push(node);
     for (const t of node.outputs) if (t) this.produced.add(t);
   }
 
   /** Back-propagates from `root` (dL/droot = 1, or `seed`) through every recorded node. */
   backward(root: Tensor, seed?: Tensor): void {
+    if (this.disposed) throw new ArgumentError('tape', 'a tape not yet disposed', 'a disposed tape');
     if (this.done) throw new ArgumentError('tape', 'one backward per tape', 'a second call');
+    // Every check before the first upload: the seed must be dL/droot, shaped like root.
+    checkTensor('root', root, this.runtime);
     if (!this.produced.has(root)) throw new ArgumentError('root', 'a tensor produced by an op recorded on this tape', root.toString());
+    if (seed !== undefined) {
+      checkTensor('seed', seed, this.runtime, { dtype: 'f32' });
+      if (seed.shape.join() !== root.shape.join()) throw new ArgumentError('seed', `shape ${describe(root.shape)}, like root`, `shape ${describe(seed.shape)}`);
+    }
     this.done = true;
     const start = seed ?? Tensor.from(this.runtime, new Float32Array(root.size).fill(1), root.shape, 'f32', 'tape seed');
     this.gradients.set(root, start as Tensor<'f32'>);
@@ -89,11 +102,15 @@ export class Tape {
 
   /** Exempts tensors from dispose(): results the caller keeps using after the step. */
   keep(...tensors: (Tensor | null | undefined)[]): void {
+    tensors.forEach((t, i) => {
+      if (t !== null && t !== undefined && !(t instanceof Tensor)) throw new ArgumentError(`tensors[${i}]`, 'a Tensor, null or undefined', describe(t));
+    });
     for (const t of tensors) if (t) this.kept.add(t);
   }
 
-  /** Frees the tape's gradients, what nodes kept, and every recorded output not kept. */
+  /** Frees the tape's gradients, what nodes kept, and every recorded output not kept; the tape is then spent. */
   dispose(): void {
+    this.disposed = true;
     for (const node of this.nodes) node.release?.();
     this.nodes = [];
     for (const g of this.gradients.values()) g.dispose();

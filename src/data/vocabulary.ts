@@ -5,24 +5,34 @@
 import { ArgumentError, describe } from '../errors.js';
 
 export class CharVocabulary {
+  /** Frozen copy: later changes to the caller's array must not move ids. */
+  readonly symbols: readonly string[];
   private readonly ids: Map<string, number>;
 
-  constructor(readonly symbols: readonly string[]) {
-    if (!Array.isArray(symbols) || symbols.length === 0) throw new ArgumentError('symbols', 'a non-empty array of strings', describe(symbols));
+  /** `argument` names the list in errors (fromJSON passes 'vocabulary.symbols'). */
+  constructor(symbols: readonly string[], argument = 'symbols') {
+    if (!Array.isArray(symbols) || symbols.length === 0) throw new ArgumentError(argument, 'a non-empty array of strings', describe(symbols));
     this.ids = new Map();
-    symbols.forEach((symbol, id) => {
-      if (typeof symbol !== 'string' || symbol.length === 0) throw new ArgumentError(`symbols[${id}]`, 'a non-empty string', describe(symbol));
-      if (this.ids.has(symbol)) throw new ArgumentError(`symbols[${id}]`, 'a symbol not listed before', JSON.stringify(symbol));
+    // An index loop, not forEach, so holes in a sparse array are checked too.
+    for (let id = 0; id < symbols.length; id++) {
+      const symbol: unknown = symbols[id];
+      if (typeof symbol !== 'string' || symbol.length === 0) throw new ArgumentError(`${argument}[${id}]`, 'a non-empty string', describe(symbol));
+      // encode() splits text into code points, so a longer symbol could never be encoded.
+      if (Array.from(symbol).length !== 1) throw new ArgumentError(`${argument}[${id}]`, 'one character (a single code point)', JSON.stringify(symbol));
+      if (this.ids.has(symbol)) throw new ArgumentError(`${argument}[${id}]`, 'a symbol not listed before', JSON.stringify(symbol));
       this.ids.set(symbol, id);
-    });
+    }
+    this.symbols = Object.freeze([...symbols]);
   }
 
-  /** The distinct characters of `text`, sorted by code point, after `specials`. */
+  /** The distinct characters of `text`, sorted by code point, after `specials` (single characters too). */
   static fromText(text: string, specials: readonly string[] = []): CharVocabulary {
     if (typeof text !== 'string' || text.length === 0) throw new ArgumentError('text', 'a non-empty string', describe(text));
+    if (!Array.isArray(specials)) throw new ArgumentError('specials', 'an array of characters', describe(specials));
     const characters = [...new Set(Array.from(text))].filter((ch) => !specials.includes(ch));
     characters.sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
-    return new CharVocabulary([...specials, ...characters]);
+    // Specials come first, so an error's index in the list is the special's index.
+    return new CharVocabulary([...specials, ...characters], 'specials');
   }
 
   get size(): number {
@@ -41,6 +51,7 @@ export class CharVocabulary {
 
   /** Ids of every character of `text`; names the first character the vocabulary lacks. */
   encode(text: string, argument = 'text'): Int32Array {
+    if (typeof text !== 'string') throw new ArgumentError(argument, 'a string', describe(text));
     const characters = Array.from(text);
     const out = new Int32Array(characters.length);
     characters.forEach((ch, i) => {
@@ -51,12 +62,14 @@ export class CharVocabulary {
     return out;
   }
 
+  /** Text of `ids`; names the first id outside [0, size) (indexing would give "undefined" or a property). */
   decode(ids: ArrayLike<number>): string {
+    if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') throw new ArgumentError('ids', 'an array of token ids', describe(ids));
     let text = '';
     for (let i = 0; i < ids.length; i++) {
-      const symbol = this.symbols[ids[i]!];
-      if (symbol === undefined) throw new ArgumentError(`ids[${i}]`, `an id in [0, ${this.size})`, String(ids[i]));
-      text += symbol;
+      const id: unknown = ids[i];
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= this.size) throw new ArgumentError(`ids[${i}]`, `an id in [0, ${this.size})`, describe(id));
+      text += this.symbols[id]!;
     }
     return text;
   }
@@ -68,6 +81,6 @@ export class CharVocabulary {
   static fromJSON(json: unknown): CharVocabulary {
     const symbols = (json as { symbols?: unknown } | null)?.symbols;
     if (!Array.isArray(symbols)) throw new ArgumentError('vocabulary', 'an object { symbols: string[] }', describe(json));
-    return new CharVocabulary(symbols as string[]);
+    return new CharVocabulary(symbols as string[], 'vocabulary.symbols');
   }
 }

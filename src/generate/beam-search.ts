@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
 import { DEAD_BEAM_SCORE, MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM, beamSearchKernel } from '../kernels/beam_search.js';
-import { disposeState, type RecurrentState, type TokenModel } from './token-model.js';
+import { checkGivenState, checkTokenModel, disposeState, type RecurrentState, type TokenModel } from './token-model.js';
 
 export { MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM };
 
@@ -46,6 +46,7 @@ export interface BeamHypothesis {
 
 /** The best hypothesis of each input, by normalised score. */
 export async function beamSearch(runtime: Runtime, model: TokenModel, options: BeamSearchOptions): Promise<BeamHypothesis[]> {
+  checkTokenModel(model);
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
   const W = checkInteger('options.width', options.width, 1, MAX_BEAM_WIDTH);
   const maxLength = checkInteger('options.maxLength', options.maxLength, 1);
@@ -54,12 +55,8 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
   const alpha = options.alpha ?? 1;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) throw new ArgumentError('options.alpha', 'a finite number ≥ 0', describe(options.alpha));
   const noRepeatNgram = checkInteger('options.noRepeatNgram', options.noRepeatNgram ?? 0, 0, MAX_BLOCKED_NGRAM);
-  const N = options.state ? options.state.h.shape[1]! : typeof options.start === 'number' ? checkInteger('options.inputs', options.inputs ?? 1, 1) : options.start.length;
-  const starts = typeof options.start === 'number' ? new Array<number>(N).fill(options.start) : Array.from(options.start);
-  if (starts.length !== N) throw new ArgumentError('options.start', `one token, or ${N} (one per input)`, `${starts.length} tokens`);
-  starts.forEach((id, n) => {
-    if (!Number.isInteger(id) || id < 0 || id >= V) throw new ArgumentError(`options.start${typeof options.start === 'number' ? '' : `[${n}]`}`, `a token id in [0, ${V})`, describe(id));
-  });
+  const starts = startTokens(runtime, model, options);
+  const N = starts.length;
 
   const R = N * W;
   const buffers = {
@@ -130,6 +127,26 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
     disposeState(state);
     for (const t of [...buffers.scores, ...buffers.lengths, ...buffers.finished, next, sourceRow, tokenHistory, parentHistory]) t.dispose();
   }
+}
+
+/** The start token of each input, from `start` and `inputs` or the state's rows, all checked. */
+function startTokens(runtime: Runtime, model: TokenModel, options: BeamSearchOptions): number[] {
+  const { start, inputs, state } = options;
+  const one = typeof start === 'number';
+  if (!one && (start === null || typeof start !== 'object' || typeof start.length !== 'number')) {
+    throw new ArgumentError('options.start', 'a token id, or an array of them (one per input)', describe(start));
+  }
+  // The number of inputs comes from the state, else the list, else `inputs`; any other that is given must agree.
+  const fromState = state === undefined || state === null ? undefined : checkGivenState(runtime, 'options.state', state, model);
+  const N = fromState ?? (one ? checkInteger('options.inputs', inputs ?? 1, 1) : start.length);
+  if (N === 0) throw new ArgumentError('options.start', 'at least one token id', 'an empty list');
+  if (inputs !== undefined && inputs !== N) throw new ArgumentError('options.inputs', `nothing, or ${N} (as many as the ${fromState === undefined ? 'start tokens' : "state's rows"})`, describe(inputs));
+  const starts = one ? new Array<number>(N).fill(start) : Array.from(start);
+  if (starts.length !== N) throw new ArgumentError('options.start', `one token, or ${N} (one per input)`, `${starts.length} tokens`);
+  starts.forEach((id, n) => {
+    if (!Number.isInteger(id) || id < 0 || id >= model.vocabularySize) throw new ArgumentError(`options.start${one ? '' : `[${n}]`}`, `a token id in [0, ${model.vocabularySize})`, describe(id));
+  });
+  return starts;
 }
 
 /** New state tensors with out[k, r, :] = in[k, index[r], :]. */

@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
 import { samplingKernel } from '../kernels/sampling.js';
-import { disposeState, type RecurrentState, type TokenModel } from './token-model.js';
+import { checkGivenState, checkTokenModel, disposeState, type RecurrentState, type TokenModel } from './token-model.js';
 
 export interface SamplingOptions {
   /** 0 for greedy decoding; otherwise p ∝ exp(logit / temperature). Default 1. */
@@ -62,6 +62,7 @@ export function encodeSampling(runtime: Runtime, call: SamplingCall): void {
 
 /** Prompts as one [P, N] time-major block, checked against the vocabulary. */
 export function promptBlock(prompt: GenerateOptions['prompt'], samples: number, vocabularySize: number): { ids: Int32Array; steps: number; rows: number } {
+  if (!isArrayLike(prompt)) throw new ArgumentError('options.prompt', 'token ids, or a list of prompts of token ids', describe(prompt));
   const list = isPromptList(prompt) ? prompt : Array.from({ length: samples }, () => prompt);
   if (list.length === 0) throw new ArgumentError('options.prompt', 'at least one prompt', 'an empty list');
   const steps = list[0]!.length;
@@ -69,6 +70,8 @@ export function promptBlock(prompt: GenerateOptions['prompt'], samples: number, 
   const rows = list.length;
   const ids = new Int32Array(steps * rows);
   list.forEach((p, n) => {
+    // A list's entries are prompts: a number or null among them is a mistake, not a token.
+    if (!isArrayLike(p)) throw new ArgumentError(`options.prompt[${n}]`, `a prompt of ${steps} token ids, like prompt 0`, describe(p));
     if (p.length !== steps) throw new ArgumentError(`options.prompt[${n}]`, `${steps} tokens, like prompt 0`, `${p.length} tokens`);
     for (let t = 0; t < steps; t++) {
       const id = p[t]!;
@@ -80,20 +83,27 @@ export function promptBlock(prompt: GenerateOptions['prompt'], samples: number, 
 }
 
 function isPromptList(prompt: GenerateOptions['prompt']): prompt is ArrayLike<number>[] {
-  return Array.isArray(prompt) && prompt.length > 0 && typeof prompt[0] === 'object';
+  return Array.isArray(prompt) && prompt.length > 0 && isArrayLike(prompt[0]);
+}
+
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return typeof value === 'string' || (value !== null && typeof value === 'object' && typeof (value as ArrayLike<unknown>).length === 'number');
 }
 
 /** Generates `length` tokens per sample; resolves to one Int32Array per sample. */
 export async function generate(runtime: Runtime, model: TokenModel, options: GenerateOptions): Promise<Int32Array[]> {
+  checkTokenModel(model);
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
   const sampling = checkSamplingOptions(options);
   const length = checkInteger('options.length', options.length, 1);
   const samples = checkInteger('options.samples', options.samples ?? 1, 1);
   const V = model.vocabularySize;
   const { ids, steps, rows } = promptBlock(options.prompt, samples, V);
-  if (options.state && options.state.h.shape[1] !== rows) {
-    throw new ArgumentError('options.state', `state for ${rows} sequences ([.., ${rows}, H])`, `h of shape ${describe(options.state.h.shape)}`);
+  if (options.samples !== undefined && samples !== rows) {
+    throw new ArgumentError('options.samples', `nothing, or ${rows}: one sample per prompt of the list`, String(samples));
   }
+  // Null, like absent, starts from zeros.
+  if (options.state !== undefined && options.state !== null) checkGivenState(runtime, 'options.state', options.state, model, rows);
 
   const prompt = Tensor.from(runtime, ids, [steps, rows], 'i32', 'generate.prompt');
   const next = Tensor.empty(runtime, [1, rows], 'i32', 'generate.next');

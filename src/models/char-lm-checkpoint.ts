@@ -65,7 +65,7 @@ export function checkCharModelCheckpoint(json: unknown, where: string): CharLang
 /** A model from a checkpoint's two halves; the caller disposes `model`. */
 export function charModelFromCheckpoint(runtime: Runtime, json: unknown, tensors: Uint8Array): LoadedCharModel {
   const checkpoint = checkCharModelCheckpoint(typeof json === 'string' ? parseCheckpointText(json) : json, 'checkpoint');
-  const vocabulary = new CharVocabulary(checkpoint.vocabulary);
+  const vocabulary = new CharVocabulary(checkpoint.vocabulary, 'checkpoint.vocabulary');
   if (checkpoint.model.vocabularySize !== vocabulary.size) {
     throw new ArgumentError('checkpoint.model.vocabularySize', `the vocabulary's ${vocabulary.size} symbols`, String(checkpoint.model.vocabularySize));
   }

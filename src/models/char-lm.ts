@@ -72,6 +72,11 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
     return this.config.vocabularySize;
   }
 
+  /** The state generation may start from, checked before any GPU work. */
+  stateShape(sequences: number): { h: number[]; cell: boolean } {
+    return { h: this.network.stateShape(sequences), cell: this.network.variant.hasCellState };
+  }
+
   /** Logits [T, N, V] for ids [T, N]; optionally on a tape. */
   logits(tokens: Tensor, state: RecurrentState | null, tape?: Tape): { logits: Tensor<'f32'>; state: RecurrentState } {
     checkTensor('tokens', tokens, this.runtime, { dtype: 'i32', rank: 2 });

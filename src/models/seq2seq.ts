@@ -112,6 +112,7 @@ export class Seq2Seq extends Module {
     return {
       vocabularySize: this.targetVocabularySize,
       step: (tokens, state) => this.decode(tokens, state),
+      stateShape: (sequences) => ({ h: this.decoder.stateShape(sequences), cell: this.decoder.variant.hasCellState }),
     };
   }
 

@@ -5,6 +5,7 @@
 import type { StateDict } from '../core/types.js';
 import { normalGenerator, randomGenerator } from '../util/random.js';
 import { cellVariant, type CellConfig, type CellVariant } from './cells.js';
+import { ArgumentError, checkFinite, checkInteger, checkOneOf, describe } from '../errors.js';
 
 export interface InitOptions {
   seed?: number;
@@ -56,14 +57,37 @@ export function parameterShapes(cell: CellConfig | CellVariant, dims: NetworkDim
   return shapes;
 }
 
-export function initialStateDict(cell: CellConfig | CellVariant, dims: NetworkDims, options: InitOptions = {}): StateDict {
+const INIT_KEYS: readonly string[] = ['seed', 'recurrent', 'forgetBias'];
+
+/**
+ * Checks init options before any weight is made: an unknown `recurrent` or a misspelt key
+ * would otherwise give the default weights without a word, and a forget bias on a cell
+ * without a forget gate would be dropped.
+ */
+function checkInitOptions(variant: CellVariant, options: unknown, argument: string): Required<Omit<InitOptions, 'forgetBias'>> & Pick<InitOptions, 'forgetBias'> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(argument, 'an object { seed?, recurrent?, forgetBias? }', describe(options));
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!INIT_KEYS.includes(key)) throw new ArgumentError(`${argument}.${key}`, `an init option (${INIT_KEYS.join(', ')})`, 'an unknown key');
+  }
+  // Models derive their networks' seeds as seed + k, so any non-negative integer is one.
+  const seed = checkInteger(`${argument}.seed`, given.seed ?? 0, 0);
+  const recurrent = checkOneOf(`${argument}.recurrent`, given.recurrent ?? 'uniform', ['uniform', 'orthogonal', 'identity'] as const);
+  if (given.forgetBias === undefined) return { seed, recurrent };
+  if (!variant.gates.includes('f')) throw new ArgumentError(`${argument}.forgetBias`, `nothing: only LSTM has a forget gate, this is ${variant.config.cell.toUpperCase()}`, describe(given.forgetBias));
+  return { seed, recurrent, forgetBias: checkFinite(`${argument}.forgetBias`, given.forgetBias) };
+}
+
+/** `argument` names the options in errors (a network passes 'options.init'). */
+export function initialStateDict(cell: CellConfig | CellVariant, dims: NetworkDims, init: InitOptions = {}, argument = 'init'): StateDict {
   const variant = variantOf(cell);
-  const seed = options.seed ?? 0;
+  const options = checkInitOptions(variant, init, argument);
+  const seed = options.seed;
   const uniform = randomGenerator(seed);
   const normal = normalGenerator(seed + 1);
   const H = dims.hiddenSize;
   const bound = 1 / Math.sqrt(H);
-  const recurrent = options.recurrent ?? 'uniform';
+  const recurrent = options.recurrent;
   const cellParameters = new Map(variant.cellParameters.map((p) => [p.kind, p]));
   const dict: StateDict = {};
   for (const [name, shape] of parameterShapes(variant, dims)) {

@@ -69,7 +69,7 @@ export class RecurrentNetwork extends Module implements PlanSource {
     this.dropoutSeed = checkInteger('options.dropoutSeed', options.dropoutSeed ?? 0, 0, 0xffffffff);
     // Fails early, naming the limit, when the device cannot hold this hidden size.
     chooseSchedule(this.variant, { steps: 1, batch: 1, hidden: this.hiddenSize, directions: this.directions }, runtime.limits);
-    this.weights = new RecurrentParameters(runtime, this.variant, this.dims, initialStateDict(this.variant, this.dims, options.init));
+    this.weights = new RecurrentParameters(runtime, this.variant, this.dims, initialStateDict(this.variant, this.dims, options.init, 'options.init'));
   }
 
   get directions(): number {
@@ -104,6 +104,11 @@ export class RecurrentNetwork extends Module implements PlanSource {
   /** Forward that keeps activations for one backward (BPTT over the whole input). */
   forwardTrain(input: Tensor, state: ForwardState = {}, schedules: ScheduleChoices = {}): TrainingPass {
     return this.run(input, state, true, schedules);
+  }
+
+  /** Shape of h0 and h (and an LSTM's c0 and c) for `batch` sequences: [L·D, B, H]. */
+  stateShape(batch: number): number[] {
+    return [this.numLayers * this.directions, batch, this.hiddenSize];
   }
 
   /** Bytes of activations a training forward keeps per layer (recompute keeps none). */
@@ -151,7 +156,7 @@ export class RecurrentNetwork extends Module implements PlanSource {
     const { steps: T, batch: B } = checkSequenceInput(this.runtime, input, this.inputSize, this.batchFirst);
     const H = this.hiddenSize;
     const D = this.directions;
-    const stateShape = [this.numLayers * D, B, H];
+    const stateShape = this.stateShape(B);
     const hasCell = this.variant.hasCellState;
     checkStateTensor(this.runtime, 'state.h0', state.h0, stateShape);
     if (hasCell) checkStateTensor(this.runtime, 'state.c0', state.c0, stateShape);

@@ -11,7 +11,8 @@ import type { NetworkDims } from './init.js';
 import { layerInputSize } from './init.js';
 import type { LayerParameters, RecurrentParameters } from './parameters.js';
 import { chooseSchedule, type RecurrentPass, type RecurrentSchedule, type RecurrentShape, type RecurrentStrategyName, type ScheduleOptions } from './schedule.js';
-import { tunedChoice, type TunedChoice } from './tuning-table.js';
+import { checkTunedChoice, tunedChoice, type TunedChoice } from './tuning-table.js';
+import { ArgumentError, describe } from '../errors.js';
 
 /** How the recurrence of a layer is dispatched; strategies plug in at the plan. */
 export interface RecurrentStrategy {
@@ -83,15 +84,33 @@ export interface CallOptions {
   choices?: ScheduleChoices;
 }
 
+/**
+ * The network's overrides and a call's choices, checked before any GPU work: a bad strategy
+ * would fail only when encoding, and a bad size would reach the pipeline's constants.
+ */
+function checkChoices(source: PlanSource, given: ScheduleChoices | undefined): { overrides: TunedChoice; choices: ScheduleChoices } {
+  const limits = source.runtime.limits;
+  const largest = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  const overrides = checkTunedChoice('scheduleOverrides', source.scheduleOverrides, largest);
+  const choices: ScheduleChoices = {};
+  if (given === undefined) return { overrides, choices };
+  if (given === null || typeof given !== 'object') throw new ArgumentError('schedules', 'an object { forward?, backward? } of schedule choices', describe(given));
+  for (const [pass, choice] of Object.entries(given)) {
+    if (pass !== 'forward' && pass !== 'backward') throw new ArgumentError(`schedules.${pass}`, 'a pass: forward or backward', 'an unknown key');
+    if (choice !== undefined) choices[pass] = checkTunedChoice(`schedules.${pass}`, choice, largest);
+  }
+  return { overrides, choices };
+}
+
 export function planCall(source: PlanSource, size: { steps: number; batch: number }, call: CallOptions): RecurrentPlan {
-  const choices = call.choices ?? {};
+  const { overrides, choices } = checkChoices(source, call.choices);
   const { dims } = source;
   const shape: RecurrentShape = { ...size, hidden: dims.hiddenSize, directions: dims.directions };
   const schedule = (pass: RecurrentPass): RecurrentSchedule => {
     const options: ScheduleOptions = {
       software: source.runtime.adapter.isSoftware,
       ...tunedChoice(source.runtime, source.variant, shape, pass),
-      ...source.scheduleOverrides,
+      ...overrides,
       ...choices[pass],
       ...(source.chunkLength === undefined ? {} : { chunkLength: source.chunkLength }),
       pass,

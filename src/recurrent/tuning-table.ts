@@ -39,15 +39,27 @@ export function exportTuning(runtime: Runtime): Record<string, TunedChoice> {
 /** Loads choices from exportTuning (from the same adapter); checks them all first. */
 export function importTuning(runtime: Runtime, table: Record<string, TunedChoice>): void {
   if (table === null || typeof table !== 'object') throw new ArgumentError('table', 'an object from exportTuning', describe(table));
-  const checked: [string, TunedChoice][] = Object.entries(table).map(([key, choice]) => {
-    if (choice === null || typeof choice !== 'object') throw new ArgumentError(`table["${key}"]`, 'an object of schedule choices', describe(choice));
-    const entry: TunedChoice = {};
-    if (choice.strategy !== undefined) entry.strategy = checkOneOf(`table["${key}"].strategy`, choice.strategy, STRATEGIES);
-    for (const name of ['unitSpan', 'batchTile', 'batchBlock', 'workgroupSize'] as const) {
-      if (choice[name] !== undefined) entry[name] = checkInteger(`table["${key}"].${name}`, choice[name], 1);
-    }
-    return [key, entry];
-  });
+  const checked = Object.entries(table).map(([key, choice]): [string, TunedChoice] => [key, checkTunedChoice(`table["${key}"]`, choice)]);
   const target = tuningTable(runtime);
   for (const [key, entry] of checked) target.set(key, entry);
+}
+
+const CHOICE_KEYS: readonly string[] = ['strategy', 'unitSpan', 'batchTile', 'batchBlock', 'workgroupSize'];
+
+/**
+ * A choice checked field by field, before any GPU work: a strategy the plan has, sizes that
+ * are integers ≥ 1 (workgroupSize at most `maxWorkgroupSize`), no unknown keys (a misspelt
+ * key would otherwise be ignored without a word). Absent fields stay absent.
+ */
+export function checkTunedChoice(argument: string, choice: unknown, maxWorkgroupSize = Number.MAX_SAFE_INTEGER): TunedChoice {
+  if (choice === null || typeof choice !== 'object' || Array.isArray(choice)) throw new ArgumentError(argument, 'an object of schedule choices', describe(choice));
+  const entry: TunedChoice = {};
+  for (const [key, value] of Object.entries(choice)) {
+    const field = `${argument}.${key}`;
+    if (!CHOICE_KEYS.includes(key)) throw new ArgumentError(field, `a schedule choice key (${CHOICE_KEYS.join(', ')})`, 'an unknown key');
+    if (value === undefined) continue;
+    if (key === 'strategy') entry.strategy = checkOneOf(field, value, STRATEGIES);
+    else entry[key as 'unitSpan'] = checkInteger(field, value, 1, key === 'workgroupSize' ? maxWorkgroupSize : Number.MAX_SAFE_INTEGER);
+  }
+  return entry;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, Linear, Tape, Tensor, randomArray, softmaxCrossEntropy, type StateDict } from '../../src/index.js';
+import { ArgumentError, GRU, LSTM, Linear, Tape, Tensor, createRuntime, randomArray, softmaxCrossEntropy, type StateDict } from '../../src/index.js';
 import {
   referenceLinear,
   referenceLinearBackward,
@@ -100,5 +100,58 @@ describe('gradients flow through compositions of modules on a tape', () => {
     for (const [name, expected] of Object.entries(encBack.weights)) expectClose(`d encoder.${name}`, encGrads[name]!.data, expected);
     for (const [name, expected] of Object.entries(decBack.weights)) expectClose(`d decoder.${name}`, decGrads[name]!.data, expected);
     tape.dispose();
+  });
+});
+
+describe('Tape arguments', () => {
+  const runtime = useRuntime();
+
+  it('backward rejects a bad root or seed, and a spent tape, before any GPU work', async () => {
+    const rt = runtime();
+    const other = await createRuntime();
+    const linear = new Linear(rt, { inFeatures: 2, outFeatures: 1, seed: 1 });
+    const recorded = (): { tape: Tape; x: Tensor; y: Tensor } => {
+      const tape = new Tape(rt);
+      const x = Tensor.zeros(rt, [3, 2]);
+      return { tape, x, y: linear.forward(x, tape) };
+    };
+    const rejects = (run: () => unknown, message: string): void => {
+      rt.submit();
+      expect(run).toThrow(ArgumentError);
+      expect(run).toThrow(message);
+      expect(rt.hasPendingWork, message).toBe(false);
+    };
+    const { tape, x, y } = recorded();
+    const [wrongShape, wrongType, dead, foreign] = [Tensor.zeros(rt, [5]), Tensor.zeros(rt, [3, 1], 'i32'), Tensor.zeros(rt, [3, 1]), Tensor.zeros(other, [3, 1])];
+    dead.dispose();
+    rejects(() => tape.backward(undefined as never), 'root: expected a Tensor, got undefined');
+    rejects(() => tape.backward(null as never), 'root: expected a Tensor, got null');
+    rejects(() => tape.backward(x), 'root: expected a tensor produced by an op recorded on this tape');
+    rejects(() => tape.backward(y, wrongShape), 'seed: expected shape [3, 1], like root, got shape [5]');
+    rejects(() => tape.backward(y, wrongType), 'seed: expected dtype f32, got dtype i32');
+    rejects(() => tape.backward(y, [1, 1, 1] as never), 'seed: expected a Tensor, got [1, 1, 1]');
+    rejects(() => tape.backward(y, dead), 'seed: expected a live tensor');
+    rejects(() => tape.backward(y, foreign), 'seed: expected a tensor of the same runtime');
+    rejects(() => tape.keep(5 as never), 'tensors[0]: expected a Tensor, null or undefined, got 5');
+    // None of those spent the tape: backward still runs once, then refuses.
+    tape.backward(y);
+    rejects(() => tape.backward(y), 'tape: expected one backward per tape, got a second call');
+    tape.dispose();
+
+    const disposedRoot = recorded();
+    disposedRoot.y.dispose();
+    rejects(() => disposedRoot.tape.backward(disposedRoot.y), 'root: expected a live tensor');
+    disposedRoot.tape.dispose();
+
+    const spent = recorded();
+    spent.tape.dispose();
+    rejects(() => spent.tape.backward(spent.y), 'tape: expected a tape not yet disposed, got a disposed tape');
+    expect(() => linear.forward(Tensor.zeros(rt, [3, 2]), spent.tape)).toThrow('tape: expected a tape not yet disposed, got a disposed tape');
+    // A tape of another runtime refuses what ran on this one: its backward could not run it.
+    expect(() => linear.forward(Tensor.zeros(rt, [3, 2]), new Tape(other))).toThrow(/tape: expected a tape of the runtime that linear ran on, got a tape of another runtime/);
+    rt.submit();
+    for (const t of [wrongShape, wrongType, foreign]) t.dispose();
+    other.destroy();
+    linear.dispose();
   });
 });

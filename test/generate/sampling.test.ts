@@ -139,6 +139,47 @@ describe('generate', () => {
     expect(rt.hasPendingWork).toBe(false);
     model.dispose();
   });
+
+  it('rejects a bad model, prompt, sample count or state with a library error, before any GPU work', async () => {
+    const rt = runtime();
+    const model = tinyModel(rt); // LSTM, 2 layers, H = 16
+    const gru = new CharLanguageModel(rt, { vocabularySize: 11, hiddenSize: 16, cell: 'gru' });
+    const h = Tensor.zeros(rt, [2, 1, 16]);
+    const wrongH = Tensor.zeros(rt, [2, 1, 7]);
+    const oneLayer = Tensor.zeros(rt, [1, 1, 16]);
+    const dead = Tensor.zeros(rt, [2, 1, 16]);
+    dead.dispose();
+    rt.submit();
+    const rejects = async (call: () => Promise<unknown>, message: string): Promise<void> => {
+      const error = await call().then(() => null, (e: unknown) => e);
+      expect(error, message).toBeInstanceOf(ArgumentError);
+      expect((error as Error).message).toContain(message);
+      expect(rt.hasPendingWork, message).toBe(false);
+    };
+    const ok = { prompt: [1, 2], length: 2 };
+    await rejects(() => generate(rt, null as never, ok), 'model: expected a TokenModel (vocabularySize and step(tokens, state)), got null');
+    await rejects(() => generate(rt, {} as never, ok), 'model: expected a TokenModel');
+    await rejects(() => generate(rt, { vocabularySize: 2.5, step: model.step.bind(model) }, ok), 'model.vocabularySize: expected an integer ≥ 1, got 2.5');
+    await rejects(() => generate(rt, model, { length: 2 } as never), 'options.prompt: expected token ids, or a list of prompts of token ids, got undefined');
+    await rejects(() => generate(rt, model, { prompt: 3, length: 2 } as never), 'options.prompt: expected token ids, or a list of prompts of token ids, got 3');
+    await rejects(() => generate(rt, model, { prompt: [[1], 5], length: 2 } as never), 'options.prompt[1]: expected a prompt of 1 token ids, like prompt 0, got 5');
+    await rejects(() => generate(rt, model, { prompt: [null], length: 2 } as never), 'options.prompt[0]: expected a token id in [0, 11), got null');
+    await rejects(() => generate(rt, model, { prompt: [], length: 2 }), 'options.prompt: expected at least one token, got an empty prompt');
+    await rejects(() => generate(rt, model, { prompt: [1.5], length: 2 }), 'options.prompt[0]: expected a token id in [0, 11), got 1.5');
+    await rejects(() => generate(rt, model, { prompt: [[1], [2]], length: 1, samples: 3 }), 'options.samples: expected nothing, or 2: one sample per prompt of the list, got 3');
+    await rejects(() => generate(rt, model, { prompt: [1], length: 1, state: {} as never }), 'options.state.h: expected a Tensor, got undefined');
+    await rejects(() => generate(rt, model, { prompt: [1], length: 1, state: { h: dead, c: null } }), 'options.state.h: expected a live tensor');
+    await rejects(() => generate(rt, model, { prompt: [1, 2], length: 1, samples: 2, state: { h, c: null } }), 'options.state.h: expected state for 2 sequences ([.., 2, H]), got shape [2, 1, 16]');
+    await rejects(() => generate(rt, model, { prompt: [1], length: 1, state: { h: wrongH, c: null } }), 'options.state.h: expected shape [2, 1, 16] [layers·directions, N, H], got shape [2, 1, 7]');
+    await rejects(() => generate(rt, model, { prompt: [1], length: 1, state: { h: oneLayer, c: null } }), 'options.state.h: expected shape [2, 1, 16] [layers·directions, N, H], got shape [1, 1, 16]');
+    await rejects(() => generate(rt, model, { prompt: [1], length: 1, state: { h, c: wrongH } }), 'options.state.c: expected shape [2, 1, 16], like h, got shape [2, 1, 7]');
+    await rejects(() => generate(rt, gru, { prompt: [1], length: 1, state: { h: oneLayer, c: oneLayer } }), 'options.state.c: expected null: this model carries no cell state, got Tensor');
+    // A state that fits still generates.
+    expect((await generate(rt, model, { prompt: [1], length: 2, state: { h, c: h } }))[0]).toHaveLength(2);
+    for (const t of [h, wrongH, oneLayer]) t.dispose();
+    model.dispose();
+    gru.dispose();
+  });
 });
 
 describe('beam search', () => {
