@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createRuntime, type Runtime } from '../src/index.js';
+import { ArgumentError, createRuntime, type Runtime } from '../src/index.js';
 import type { CheckResult } from './checks/kernel-checks.js';
 
 /**
@@ -23,4 +23,15 @@ export function expectAllPass(results: CheckResult[]): void {
   const failures = results.filter((r) => !r.ok).map((r) => `${r.name}\n${r.message}`);
   expect(failures, failures.join('\n\n')).toEqual([]);
   expect(results.length).toBeGreaterThan(0);
+}
+
+/**
+ * Asserts that `call` rejects with an ArgumentError whose message contains `message`, and
+ * that it queued no GPU work on `runtime` first.
+ */
+export async function expectRejectedBeforeWork(runtime: Runtime, call: () => Promise<unknown>, message: string): Promise<void> {
+  const error = await call().then(() => null, (e: unknown) => e);
+  expect(error, message).toBeInstanceOf(ArgumentError);
+  expect((error as Error).message).toContain(message);
+  expect(runtime.hasPendingWork, message).toBe(false);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, CharLanguageModel, Tensor, beamSearch, createRuntime } from '../../src/index.js';
-import { useRuntime } from '../helpers.js';
+import { CharLanguageModel, Tensor, beamSearch, createRuntime } from '../../src/index.js';
+import { expectRejectedBeforeWork, useRuntime } from '../helpers.js';
 
 describe('beamSearch', () => {
   const runtime = useRuntime();
@@ -16,12 +16,7 @@ describe('beamSearch', () => {
     const other = await createRuntime();
     const foreign = Tensor.zeros(other, [1, 2, 4]);
     rt.submit();
-    const rejects = async (call: () => Promise<unknown>, message: string): Promise<void> => {
-      const error = await call().then(() => null, (e: unknown) => e);
-      expect(error, message).toBeInstanceOf(ArgumentError);
-      expect((error as Error).message).toContain(message);
-      expect(rt.hasPendingWork, message).toBe(false);
-    };
+    const rejects = (call: () => Promise<unknown>, message: string): Promise<void> => expectRejectedBeforeWork(rt, call, message);
     const ok = { start: 0, width: 2, maxLength: 2 };
     await rejects(() => beamSearch(rt, null as never, ok), 'model: expected a TokenModel (vocabularySize and step(tokens, state)), got null');
     await rejects(() => beamSearch(rt, {} as never, ok), 'model: expected a TokenModel');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError, CharLanguageModel, Embedding, Tensor, beamSearch, generate, randomArray, type RecurrentState, type Runtime, type TokenModel } from '../../src/index.js';
 import { encodeSampling } from '../../src/kernels-entry.js';
 import { referenceBeamSearch, type PrefixLogits } from '../../src/reference/index.js';
-import { useRuntime } from '../helpers.js';
+import { expectRejectedBeforeWork, useRuntime } from '../helpers.js';
 
 /** Draws one token per row from `logits` (rows × classes) with the sampling kernel. */
 async function draw(rt: Runtime, logits: Float32Array, rows: number, classes: number, options: { temperature: number; topK?: number; seed?: number; step?: number }): Promise<Int32Array> {
@@ -150,12 +150,7 @@ describe('generate', () => {
     const dead = Tensor.zeros(rt, [2, 1, 16]);
     dead.dispose();
     rt.submit();
-    const rejects = async (call: () => Promise<unknown>, message: string): Promise<void> => {
-      const error = await call().then(() => null, (e: unknown) => e);
-      expect(error, message).toBeInstanceOf(ArgumentError);
-      expect((error as Error).message).toContain(message);
-      expect(rt.hasPendingWork, message).toBe(false);
-    };
+    const rejects = (call: () => Promise<unknown>, message: string): Promise<void> => expectRejectedBeforeWork(rt, call, message);
     const ok = { prompt: [1, 2], length: 2 };
     await rejects(() => generate(rt, null as never, ok), 'model: expected a TokenModel (vocabularySize and step(tokens, state)), got null');
     await rejects(() => generate(rt, {} as never, ok), 'model: expected a TokenModel');

@@ -6,20 +6,12 @@
  */
 import { SafetensorsError, decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import type { StateDict } from '../../src/core/types.js';
+import { randomGenerator } from '../../src/util/random.js';
 
 export type Rng = () => number;
 
-/** mulberry32: a tiny, good-enough 32-bit PRNG, so that every case can be replayed from its seed. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the project's seeded generator), so that every case can be replayed from its seed. */
+export const mulberry32: (seed: number) => Rng = randomGenerator;
 
 const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[int(rng, items.length)]!;
