@@ -63,6 +63,9 @@ class LruMap<K, V> {
   values(): IterableIterator<V> {
     return this.map.values();
   }
+  clear(): void {
+    this.map.clear();
+  }
   get size(): number {
     return this.map.size;
   }
@@ -162,8 +165,15 @@ export class KernelCache {
     return { pipelines: this.kernels.size, bindGroups: this.bindGroups.size, uniformBuffers: this.uniformBuffers.size };
   }
 
+  /**
+   * Frees the uniform buffers and forgets the bind groups (they name buffers that are going
+   * away). Shader modules and pipelines stay: a later runtime on the same device reuses them.
+   */
   destroy(): void {
     for (const buffer of this.uniformBuffers.values()) buffer.destroy();
+    this.uniformBuffers.clear();
+    this.bindGroups.clear();
+    this.groupsOfUniform.clear();
     this.onSubmitted();
   }
 

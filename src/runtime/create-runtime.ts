@@ -4,6 +4,7 @@
  */
 import { Runtime, type AdapterDescription } from './runtime.js';
 import { loadNodeGpu, type NodeAdapterChoice } from './node-gpu.js';
+import type { KernelCache } from '../gpu/kernel-cache.js';
 import { ArgumentError, checkOneOf, describe } from '../errors.js';
 
 export interface RuntimeOptions {
@@ -51,11 +52,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     // Dawn keeps a few MB of native memory for every device that compiled pipelines, even
     // after device.destroy(); a destroyed runtime's device serves the next one instead.
     const key = `${node.source}|${options.powerPreference ?? ''}`;
-    const park = (device: GPUDevice): void => void (idleDevices.get(key) ?? idleDevices.set(key, []).get(key)!).push(device);
+    // Its compiled kernels come along: a new runtime on it compiles nothing twice.
+    const park = (device: GPUDevice, kernels: KernelCache): void => void (idleDevices.get(key) ?? idleDevices.set(key, []).get(key)!).push({ device, kernels });
     for (let idle = idleDevices.get(key)?.pop(); idle; idle = idleDevices.get(key)?.pop()) {
       // A device its owner destroyed just before destroy() may not have reported its loss yet.
-      const lost = await Promise.race([idle.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 0, false))]);
-      if (!lost) return new Runtime(idle, describeAdapter(node.adapter.info), true, park);
+      const lost = await Promise.race([idle.device.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 0, false))]);
+      if (!lost) return new Runtime(idle.device, describeAdapter(node.adapter.info), true, park, idle.kernels);
     }
     const device = await node.adapter.requestDevice(deviceDescriptor(node.adapter));
     return new Runtime(device, describeAdapter(node.adapter.info), true, park);
@@ -68,7 +70,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
 }
 
 /** Node: devices of destroyed runtimes, by adapter source and power preference. */
-const idleDevices = new Map<string, GPUDevice[]>();
+const idleDevices = new Map<string, { device: GPUDevice; kernels: KernelCache }[]>();
 
 /** The adapter's maximum for the raised limits, and the optional features it has. */
 function deviceDescriptor(adapter: GPUAdapter): GPUDeviceDescriptor {

@@ -63,12 +63,16 @@ export class Runtime {
     readonly adapter: AdapterDescription,
     /** Whether destroy() also ends the device (false for a caller's own device). */
     private readonly ownsDevice: boolean,
-    /** Where an owned device goes on destroy() instead of device.destroy(), to serve a later runtime. */
-    private readonly park?: (device: GPUDevice) => void,
+    /**
+     * Where an owned device goes on destroy() instead of device.destroy(), with its compiled
+     * kernels, to serve a later runtime (which passes them back as `kernels`).
+     */
+    private readonly park?: (device: GPUDevice, kernels: KernelCache) => void,
+    kernels?: KernelCache,
   ) {
     this.limits = device.limits;
     this.pool = new BufferPool(device);
-    this.kernels = new KernelCache(device);
+    this.kernels = kernels ?? new KernelCache(device);
     this.idChecks = new IdChecks(device);
     watchLoss(device);
     device.addEventListener?.('uncapturederror', this.onUncapturedError);
@@ -266,7 +270,7 @@ export class Runtime {
     this.idChecks.destroy();
     this.device.removeEventListener?.('uncapturederror', this.onUncapturedError);
     if (!this.ownsDevice) return;
-    if (this.park && !this.lost) this.park(this.device);
+    if (this.park && !this.lost) this.park(this.device, this.kernels);
     else this.device.destroy();
   }
 

@@ -54,9 +54,13 @@ describe('runtime life cycle', () => {
   it("in Node a destroyed runtime's device serves the next createRuntime (Dawn keeps memory per device), and a lost one never does", async () => {
     const first = await createRuntime();
     const device = first.device;
+    await gemm(Tensor.from(first, [1, 2], [1, 2]), Tensor.from(first, [3, 4], [2, 1])).read();
     first.destroy();
     const second = await createRuntime();
     expect(second.device).toBe(device);
+    // Its compiled kernels came with it; the bind groups (of the old runtime's buffers) did not.
+    expect(second.kernels.counts().pipelines).toBeGreaterThan(0);
+    expect(second.kernels.counts().bindGroups).toBe(0);
     const a = Tensor.from(second, [1, 2, 3, 4], [2, 2]);
     expect(Array.from(await gemm(a, a).read())).toEqual([7, 10, 15, 22]);
     second.device.destroy();
