@@ -99,23 +99,63 @@ interface Snapshot {
 /** Recoveries from lost devices allowed in one run before the loss is reported. */
 const MAX_RECOVERIES = 3;
 
-export async function train(runtime: Runtime, requested: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const resumed = requested.resume ? await readResumed(requested.resume) : null;
-  // A resumed run keeps the model, data and optimizer settings of its checkpoint; steps,
-  // evaluation, samples, checkpointing and recovery follow the command line.
-  const options: TrainOptions = resumed
-    ? { ...resumed.json.options, steps: requested.steps, evalEvery: requested.evalEvery, evalWindows: requested.evalWindows, sampleEvery: requested.sampleEvery, sampleLength: requested.sampleLength, temperature: requested.temperature, checkpointDir: requested.checkpointDir, checkpointEvery: requested.checkpointEvery, keepBest: requested.keepBest, maxNonFinite: requested.maxNonFinite, snapshotEvery: requested.snapshotEvery, resume: requested.resume }
-    : requested;
+/** A resumed run keeps its checkpoint's model, data and optimizer settings; the schedule of steps, evaluation, samples, checkpoints and recovery follows the command line. */
+function effectiveOptions(requested: TrainOptions, resumed: RunCheckpointJson | null): TrainOptions {
+  if (!resumed) return requested;
+  const { steps, evalEvery, evalWindows, sampleEvery, sampleLength, temperature, checkpointDir, checkpointEvery, keepBest, maxNonFinite, snapshotEvery, resume } = requested;
+  return { ...resumed.options, steps, evalEvery, evalWindows, sampleEvery, sampleLength, temperature, checkpointDir, checkpointEvery, keepBest, maxNonFinite, snapshotEvery, resume };
+}
+
+/** The corpus as token ids, split into training lanes and validation windows. */
+function prepareData(options: TrainOptions, resumed: RunCheckpointJson | null) {
   const { batch: B, seqLength: T } = options;
   const minimum = Math.ceil((B * T + 1) / (1 - options.validation)) + T + 1;
   const corpus = loadCorpus(options.data, minimum);
-  const vocabulary = resumed ? new CharVocabulary(resumed.json.vocabulary) : CharVocabulary.fromText(corpus.text);
+  const vocabulary = resumed ? new CharVocabulary(resumed.vocabulary) : CharVocabulary.fromText(corpus.text);
   const ids = vocabulary.encode(corpus.text, `--data ${options.data}`);
   const { train: trainIds, validation: validationIds } = splitStream(ids, options.validation);
   if (trainIds.length < B * T + 1) throw new OptionError(`--batch ${B} and --seq-length ${T}: expected at most ${trainIds.length - 1} training characters per step, got ${B * T}`);
-  const batches = new StreamBatches(trainIds, { batch: B, steps: T });
-  const validationBatches = new StreamBatches(validationIds, { batch: Math.min(B, Math.max(1, Math.floor((validationIds.length - 1) / T))), steps: T });
-  const unigram = unigramBitsPerToken(trainIds, validationIds, vocabulary.size);
+  return {
+    corpus,
+    vocabulary,
+    characters: ids.length,
+    batches: new StreamBatches(trainIds, { batch: B, steps: T }),
+    validationBatches: new StreamBatches(validationIds, { batch: Math.min(B, Math.max(1, Math.floor((validationIds.length - 1) / T))), steps: T }),
+    unigram: unigramBitsPerToken(trainIds, validationIds, vocabulary.size),
+  };
+}
+
+/** Mean validation loss over the first `windows` windows, in bits per character. */
+async function validationBitsPerCharacter(session: TrainingSession, batches: StreamBatches, windows: number): Promise<number> {
+  const { model, runtime } = session;
+  const count = Math.min(windows, batches.windowsPerEpoch);
+  let state: RecurrentState | null = null;
+  let total = 0;
+  try {
+    for (let w = 0; w < count; w++) {
+      const window = batches.window(w);
+      const tokens = Tensor.from(runtime, window.input, [batches.steps, batches.batch], 'i32');
+      const targets = Tensor.from(runtime, window.target, [batches.steps, batches.batch], 'i32');
+      const { loss, state: after } = model.evaluateWindow(tokens, targets, state);
+      disposeState(state);
+      state = after;
+      try {
+        total += (await loss.read())[0]!;
+      } finally {
+        for (const t of [tokens, targets, loss]) t.dispose();
+      }
+    }
+  } finally {
+    disposeState(state);
+  }
+  return total / count / Math.LN2;
+}
+
+export async function train(runtime: Runtime, requested: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const resumed = requested.resume ? await readResumed(requested.resume) : null;
+  const options = effectiveOptions(requested, resumed?.json ?? null);
+  const { batch: B, seqLength: T } = options;
+  const { corpus, vocabulary, characters, batches, validationBatches, unigram } = prepareData(options, resumed?.json ?? null);
 
   // Everything that can fail later is checked now: the device's limits, the directory, the primer.
   checkDeviceFits(runtime, options, vocabulary.size);
@@ -125,33 +165,12 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
   let session = new TrainingSession(runtime, options, vocabulary.size, resumed ? { tensors: resumed.tensors, carriedState: resumed.json.carriedState, dropoutCalls: resumed.json.dropoutCalls } : null);
   let history: TrainHistory = resumed ? structuredClone(resumed.json.history) : { losses: [], validation: [], unigramBitsPerCharacter: unigram };
   const startStep = resumed ? resumed.json.step : 0;
-  hooks.onStart?.({ corpus: corpus.name, characters: ids.length, vocabulary: vocabulary.size, unigram, parameters: session.model.parameters().reduce((n, p) => n + p.value.size, 0), startStep, steps: options.steps, options });
+  hooks.onStart?.({ corpus: corpus.name, characters, vocabulary: vocabulary.size, unigram, parameters: session.model.parameters().reduce((n, p) => n + p.value.size, 0), startStep, steps: options.steps, options });
 
   run.removePartialFiles();
   let metrics = new MetricsLog(options.checkpointDir, startStep);
   const validate = async (step: number): Promise<number> => {
-    const { model, runtime: rt } = session;
-    let state: RecurrentState | null = null;
-    let total = 0;
-    const windows = Math.min(options.evalWindows, validationBatches.windowsPerEpoch);
-    try {
-      for (let w = 0; w < windows; w++) {
-        const window = validationBatches.window(w);
-        const tokens = Tensor.from(rt, window.input, [T, validationBatches.batch], 'i32');
-        const targets = Tensor.from(rt, window.target, [T, validationBatches.batch], 'i32');
-        const { loss, state: after } = model.evaluateWindow(tokens, targets, state);
-        disposeState(state);
-        state = after;
-        try {
-          total += (await loss.read())[0]!;
-        } finally {
-          for (const t of [tokens, targets, loss]) t.dispose();
-        }
-      }
-    } finally {
-      disposeState(state);
-    }
-    const bitsPerCharacter = total / windows / Math.LN2;
+    const bitsPerCharacter = await validationBitsPerCharacter(session, validationBatches, options.evalWindows);
     history.validation.push({ step, bitsPerCharacter });
     metrics.validation(step, bitsPerCharacter);
     hooks.onValidation?.({ step, bitsPerCharacter });
