@@ -5,6 +5,7 @@
 import { Runtime, type AdapterDescription } from './runtime.js';
 import { loadNodeGpu, type NodeAdapterChoice } from './node-gpu.js';
 import type { KernelCache } from '../gpu/kernel-cache.js';
+import { settleLoss } from './device-loss.js';
 import { ArgumentError, checkOneOf, describe } from '../errors.js';
 
 export interface RuntimeOptions {
@@ -56,8 +57,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     const park = (device: GPUDevice, kernels: KernelCache): void => void (idleDevices.get(key) ?? idleDevices.set(key, []).get(key)!).push({ device, kernels });
     for (let idle = idleDevices.get(key)?.pop(); idle; idle = idleDevices.get(key)?.pop()) {
       // A device its owner destroyed just before destroy() may not have reported its loss yet.
-      const lost = await Promise.race([idle.device.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 0, false))]);
-      if (!lost) return new Runtime(idle.device, describeAdapter(node.adapter.info), true, park, idle.kernels);
+      if ((await settleLoss(idle.device, 0)) === null) return new Runtime(idle.device, describeAdapter(node.adapter.info), true, park, idle.kernels);
     }
     const device = await node.adapter.requestDevice(deviceDescriptor(node.adapter));
     return new Runtime(device, describeAdapter(node.adapter.info), true, park);

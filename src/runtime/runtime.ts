@@ -11,6 +11,7 @@ import { workgroupBytes, type DeviceTraits, type KernelDescriptor } from '../gpu
 import { DeviceLimitError, DeviceLostError } from '../errors.js';
 import { DispatchProfiler, type KernelTime } from './profiler.js';
 import { IdChecks } from './id-checks.js';
+import { lossInfo, settleLoss, watchLoss } from './device-loss.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -25,21 +26,6 @@ export interface DispatchArgs {
   buffers: BufferBindings;
   uniforms?: Readonly<Record<string, number>>;
   workgroups: readonly [number, number?, number?];
-}
-
-/**
- * Loss info by device, from one listener per device: a device serves several runtimes in
- * turn (see createRuntime), and a listener per runtime would keep each one alive.
- */
-const lossOf = new WeakMap<GPUDevice, { info: GPUDeviceLostInfo | null }>();
-
-function watchLoss(device: GPUDevice): void {
-  if (lossOf.has(device)) return;
-  const state: { info: GPUDeviceLostInfo | null } = { info: null };
-  lossOf.set(device, state);
-  void device.lost?.then((info) => {
-    state.info = info;
-  });
 }
 
 export class Runtime {
@@ -248,7 +234,7 @@ export class Runtime {
   }
 
   private get lost(): GPUDeviceLostInfo | null {
-    return lossOf.get(this.device)?.info ?? null;
+    return lossInfo(this.device);
   }
 
   /** Throws a DeviceLostError naming `what` once the device is lost. */
@@ -293,7 +279,7 @@ export class Runtime {
 
   /** A failed map is most often a lost device, whose lost promise settles a moment later. */
   private async throwIfLostSoon(what: string): Promise<void> {
-    await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
+    await settleLoss(this.device);
     this.throwIfLost(what);
   }
 
