@@ -193,10 +193,17 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
     carriedState: session.carried !== null,
     history,
   });
+  const takeSnapshot = async (step: number): Promise<Snapshot> => ({
+    step,
+    state: { tensors: await session.tensors(), carriedState: session.carried !== null, dropoutCalls: session.model.network.dropoutCalls },
+  });
   let lastCheckpoint = '';
-  const checkpoint = async (step: number): Promise<void> => {
-    lastCheckpoint = run.save(checkpointJson(step), await session.tensors());
+  // A checkpoint's bytes are a snapshot too: it returns them, so that they are read once.
+  const checkpoint = async (step: number): Promise<Snapshot> => {
+    const written = await takeSnapshot(step);
+    lastCheckpoint = run.save(checkpointJson(step), written.state.tensors);
     hooks.onCheckpoint?.({ step, path: lastCheckpoint, best: false });
+    return written;
   };
   // --keep-best: best.json holds the lowest validation this directory has seen.
   const keepIfBest = async (step: number, bitsPerCharacter: number): Promise<void> => {
@@ -204,10 +211,6 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
     const path = run.saveBest(checkpointJson(step), await session.tensors());
     hooks.onCheckpoint?.({ step, path, best: true });
   };
-  const takeSnapshot = async (step: number): Promise<Snapshot> => ({
-    step,
-    state: { tensors: await session.tensors(), carriedState: session.carried !== null, dropoutCalls: session.model.network.dropoutCalls },
-  });
 
   const clock = new StepClock();
   let lastValidation = history.validation.at(-1) ?? null;
@@ -241,8 +244,8 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
             await keepIfBest(done, lastValidation.bitsPerCharacter);
           }
           if (done % options.sampleEvery === 0 || done === options.steps) await sample(done);
-          if (done % options.checkpointEvery === 0 || done === options.steps || hooks.signal?.aborted) await checkpoint(done);
-          if (done % options.snapshotEvery === 0) snapshot = await takeSnapshot(done);
+          const written = done % options.checkpointEvery === 0 || done === options.steps || hooks.signal?.aborted ? await checkpoint(done) : null;
+          if (written || done % options.snapshotEvery === 0) snapshot = written ?? (await takeSnapshot(done));
         }
         break;
       } catch (error) {
