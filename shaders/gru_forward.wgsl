@@ -4,11 +4,15 @@
 //   r = σ(x_r + W_hr h + b_hr),  z = σ(x_z + W_hz h + b_hz)
 //   RESET_AFTER (PyTorch):  n = tanh(x_n + r ⊙ (W_hn h + b_hn))
 //   otherwise (Cho et al.): n = tanh(x_n + W_hn (r ⊙ h) + b_hn)
-//   h' = (1 − z) ⊙ n + z ⊙ h
+//   h̃ = (1 − z) ⊙ D(n) + z ⊙ h
+//   RECURRENT_DROPOUT (Semeniuta et al.): D scales n by a hashed 0 or 1/(1 − p); else D = 1.
+//   ZONEOUT (Krueger et al.): h' = m ⊙ h + (1 − m) ⊙ h̃, m hashed 0/1 when training, the
+//     rate in evaluation; else h' = h̃.
 //
 // x = X · W_ihᵀ + b_ih was computed for every step by one GEMM before this dispatch.
 // h stays in workgroup memory (double buffered). Invocations take work items (unit j,
-// block of BB sequences) and accumulate the three gates of unit j as one vec4. Cho's form
+// block of BB sequences) and accumulate the three gates of unit j as one vec4 over the
+// units k of its head. Cho's form
 // needs r ⊙ h for every unit before W_hn applies, so it adds a barrier and a second product.
 //
 // Steps s ≥ len_b carry h over unchanged and write zero outputs and activations
@@ -17,40 +21,42 @@
 override BB: u32 = 4;       // sequences per work item: 1, 2 or 4
 override SAVE: bool = false; // keep activations for backward in `saved`
 override RESET_AFTER: bool = true;
-override AUX_SIZE: u32 = 1; // 2·BT·H for Cho's form (r ⊙ h and z), else 1
+override AUX_SIZE: u32 = 1; // 2·BT·HS for Cho's form (r ⊙ h and z), else 1
+override ZONEOUT: bool = false;
+override RECURRENT_DROPOUT: bool = false;
 
 const GATES: u32 = 3u;
 const SAVED: u32 = 5u;
 const REVERSE = false;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 3H]
-@group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 3H] (W_hh transposed)
+@group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 3H] (W_hh transposed; block diagonal by head)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, 3H]
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;    // rows × [D, H]
 @group(0) @binding(7) var<storage, read_write> saved: array<f32>;  // rows × [D, 5, H] when SAVE: r, z, n, W_hn h + b_hn (or r ⊙ h), h_prev
 
-var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
-var<workgroup> aux: array<f32, AUX_SIZE>;        // Cho's form: [BT][H] of r ⊙ h, then [BT][H] of z
+var<workgroup> h_buf: array<f32, 2u * BT * HS>;  // [2][BT][HS], by step parity
+var<workgroup> aux: array<f32, AUX_SIZE>;        // Cho's form: [BT][HS] of r ⊙ h, then [BT][HS] of z
 
-fn load_unit(tile: Tile, i: u32) { h_buf[i] = h_state[tile.state + i]; }
+fn load_unit(i: u32, at: u32) { h_buf[i] = h_state[at]; }
 
-fn store_unit(tile: Tile, i: u32, last: u32) { h_state[tile.state_out + i] = h_buf[last + i]; }
+fn store_unit(i: u32, at: u32, last: u32) { h_state[at] = h_buf[last + i]; }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
-  let w_base = tile.d * H * GATES * H;
+  let w_base = tile.d * H * GATES * H + tile.head0 * GATES * H;
   let bias_base = tile.d * GATES * H;
   // Work items: (unit j, block of BB sequences), over the owned units; Cho's form needs
-  // r ⊙ h of every unit before its second product, so its first phase covers them all.
-  let unit0 = select(0u, tile.unit0, RESET_AFTER);
-  let units = select(H, tile.units, RESET_AFTER);
+  // r ⊙ h of every unit of the head before its second product, so its first phase covers them all.
+  let unit0 = select(tile.head0, tile.unit0, RESET_AFTER);
+  let units = select(HS, tile.units, RESET_AFTER);
   for (var item = lid; item < (tile.rows + BB - 1u) / BB * units; item += WG) {
     let j = unit0 + item % units;
     let first = (item / units) * BB;
-    let rows = block_rows(first, 0u, tile.rows) * H + step.prev;
+    let rows = block_rows(first, 0u, tile.rows) * HS + step.prev;
     // Recurrent products of r, z (and n in PyTorch's form) for up to four sequences.
     var acc = array<vec4<f32>, 4>();
-    for (var k = 0u; k < H; k++) {
+    for (var k = 0u; k < HS; k++) {
       let w_at = w_base + k * GATES * H + j;
       let w_n = select(0.0, w_hh_t[w_at + 2u * H], RESET_AFTER);
       let w = vec4<f32>(w_hh_t[w_at], w_hh_t[w_at + H], w_n, 0.0);
@@ -74,9 +80,9 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
     for (var item = lid; item < (tile.rows + BB - 1u) / BB * tile.units; item += WG) {
       let j = tile.unit0 + item % tile.units;
       let first = (item / tile.units) * BB;
-      let rows = block_rows(first, 0u, tile.rows) * H;
+      let rows = block_rows(first, 0u, tile.rows) * HS;
       var acc = vec4<f32>(0.0);
-      for (var k = 0u; k < H; k++) {
+      for (var k = 0u; k < HS; k++) {
         let rh = vec4<f32>(aux[rows.x + k], aux[rows.y + k], aux[rows.z + k], aux[rows.w + k]);
         acc = fma(rh, vec4<f32>(w_hh_t[w_base + k * GATES * H + 2u * H + j]), acc);
       }
@@ -114,9 +120,10 @@ fn gates_before(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) 
   let t = time_of(tile.d, b, step.s);
   let p = unit_index(tile.d, t, b, GATES, 0u, j);
   let r = sigmoid(pre[p] + recurrent.x);
-  let rh = r * h_buf[step.prev + row * H + j];
-  aux[row * H + j] = rh;
-  aux[BT * H + row * H + j] = sigmoid(pre[p + H] + recurrent.y);
+  let u = local_unit(tile, row, j);
+  let rh = r * h_buf[step.prev + u];
+  aux[u] = rh;
+  aux[BT * HS + u] = sigmoid(pre[p + H] + recurrent.y);
   if (SAVE && owns(tile, j)) {
     let at = unit_index(tile.d, t, b, SAVED, 0u, j);
     saved[at] = r;
@@ -128,18 +135,27 @@ fn gates_before(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) 
 fn finish_before(tile: Tile, row: u32, j: u32, step: Step, recurrent_n: f32) {
   let b = tile.b0 + row;
   if (step.s >= sequence_length(b)) { carry(tile, row, j, step); return; }
-  let z = aux[BT * H + row * H + j];
+  let z = aux[BT * HS + local_unit(tile, row, j)];
   let n = tanh_clamped(pre[unit_index(tile.d, time_of(tile.d, b, step.s), b, GATES, 0u, j) + 2u * H] + recurrent_n);
   emit(tile, row, j, step, z, n);
 }
 
-// h' = (1 − z) ⊙ n + z ⊙ h_prev, to workgroup memory, out and (z, n, h_prev) saved.
+// h' = (1 − z) ⊙ D(n) + z ⊙ h_prev (then zoneout), to workgroup memory, out and (z, n,
+// h_prev) saved.
 fn emit(tile: Tile, row: u32, j: u32, step: Step, z: f32, n: f32) {
   let b = tile.b0 + row;
-  let t = time_of(tile.d, b, step.s);
-  let h_prev = h_buf[step.prev + row * H + j];
-  let h = (1.0 - z) * n + z * h_prev;
-  h_buf[step.next + row * H + j] = h;
+  let d = tile.d;
+  let t = time_of(d, b, step.s);
+  let u = local_unit(tile, row, j);
+  let h_prev = h_buf[step.prev + u];
+  var kept_n = n;
+  if (RECURRENT_DROPOUT) { kept_n = n * dropout_factor(t, d, b, j); }
+  var h = (1.0 - z) * kept_n + z * h_prev;
+  if (ZONEOUT) {
+    let m = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
+    h = m * h_prev + (1.0 - m) * h;
+  }
+  h_buf[step.next + u] = h;
   out[unit_index(tile.d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
     let at = unit_index(tile.d, t, b, SAVED, 0u, j);
@@ -153,7 +169,8 @@ fn emit(tile: Tile, row: u32, j: u32, step: Step, z: f32, n: f32) {
 // backward's GEMMs add nothing.
 fn carry(tile: Tile, row: u32, j: u32, step: Step) {
   let b = tile.b0 + row;
-  h_buf[step.next + row * H + j] = h_buf[step.prev + row * H + j];
+  let u = local_unit(tile, row, j);
+  h_buf[step.next + u] = h_buf[step.prev + u];
   out[unit_index(tile.d, step.s, b, 1u, 0u, j)] = 0.0;
   if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(tile.d, step.s, b, SAVED, slot, j)] = 0.0; } }
 }

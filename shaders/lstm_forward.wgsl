@@ -1,56 +1,61 @@
 // Persistent LSTM forward over one chunk of time steps (recurrent_common.wgsl is prepended).
 //
 //   gates = pre[t, b] + b_hh + W_hhᵀ-stored · h          (gate order i, f, g, o)
-//   c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g),   h' = σ(o) ⊙ tanh(c')
-//   PEEPHOLE (ONNX's P): i and f also add p_i ⊙ c and p_f ⊙ c, o adds p_o ⊙ c'.
+//   c̃ = σ(f) ⊙ c + σ(i) ⊙ D(tanh(g)),   h̃ = σ(o) ⊙ tanh(c̃)
+//   PEEPHOLE (ONNX's P): i and f also add p_i ⊙ c and p_f ⊙ c, o adds p_o ⊙ c̃.
+//   RECURRENT_DROPOUT (Semeniuta et al.): D scales g by a hashed 0 or 1/(1 − p); else D = 1.
+//   ZONEOUT (Krueger et al.): c' = m_c ⊙ c + (1 − m_c) ⊙ c̃, h' = m_h ⊙ h + (1 − m_h) ⊙ h̃,
+//     m hashed 0/1 when training, the rate in evaluation; else c' = c̃, h' = h̃.
 //
 // pre = X · W_ihᵀ + b_ih was computed for every step by one GEMM before this dispatch.
 // h (double buffered) and c stay in workgroup memory across the chunk, one barrier per
 // step. Invocations take work items (unit j, block of BB sequences); each accumulates the
-// four gates of unit j as a vec4, so one weight load serves BB sequences.
-// Steps s ≥ len_b carry h and c over unchanged and write zero outputs and activations
-// (PyTorch's packed-sequence semantics).
+// four gates of unit j as a vec4 over the units k of its head, so one weight load serves
+// BB sequences. Steps s ≥ len_b carry h and c over unchanged and write zero outputs and
+// activations (PyTorch's packed-sequence semantics).
 
 override BB: u32 = 4;        // sequences per work item: 1, 2, 4 or 8
 override SAVE: bool = false; // keep activations for backward in `saved`
 override PEEPHOLE: bool = false;
+override ZONEOUT: bool = false;
+override RECURRENT_DROPOUT: bool = false;
 
 const GATES: u32 = 4u;
 const SAVED: u32 = 7u;
 const REVERSE = false;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 4H]: X · W_ihᵀ + b_ih
-@group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 4H] (W_hh transposed)
+@group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 4H] (W_hh transposed; block diagonal by head)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, 4H]
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
 @group(0) @binding(6) var<storage, read_write> c_state: array<f32>; // [L·D, B, H]
 @group(0) @binding(7) var<storage, read_write> out: array<f32>;    // rows × [D, H]
-@group(0) @binding(8) var<storage, read_write> saved: array<f32>;  // rows × [D, 7, H] when SAVE: i, f, g, o, c_t, c_prev, h_prev
+@group(0) @binding(8) var<storage, read_write> saved: array<f32>;  // rows × [D, 7, H] when SAVE: i, f, g, o, c̃, c_prev, h_prev
 @group(0) @binding(9) var<storage, read> peephole: array<f32>;     // [D, 3H] when PEEPHOLE: p_i, p_f, p_o
 
-var<workgroup> h_buf: array<f32, 2u * BT * H>;   // [2][BT][H], by step parity
-var<workgroup> c_buf: array<f32, BT * H>;        // [BT][H]
+var<workgroup> h_buf: array<f32, 2u * BT * HS>;   // [2][BT][HS], by step parity
+var<workgroup> c_buf: array<f32, BT * HS>;        // [BT][HS]
 
-fn load_unit(tile: Tile, i: u32) {
-  h_buf[i] = h_state[tile.state + i];
-  c_buf[i] = c_state[tile.state + i];
+fn load_unit(i: u32, at: u32) {
+  h_buf[i] = h_state[at];
+  c_buf[i] = c_state[at];
 }
 
-fn store_unit(tile: Tile, i: u32, last: u32) {
-  h_state[tile.state_out + i] = h_buf[last + i];
-  c_state[tile.state_out + i] = c_buf[i];
+fn store_unit(i: u32, at: u32, last: u32) {
+  h_state[at] = h_buf[last + i];
+  c_state[at] = c_buf[i];
 }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
-  let w_base = tile.d * H * GATES * H;
+  let w_base = tile.d * H * GATES * H + tile.head0 * GATES * H;
   // Work items: (owned unit j, block of BB sequences).
   for (var item = lid; item < (tile.rows + BB - 1u) / BB * tile.units; item += WG) {
     let j = tile.unit0 + item % tile.units;
     let first = (item / tile.units) * BB;
-    let lo = block_rows(first, 0u, tile.rows) * H + step.prev;
-    let hi = block_rows(first, 4u, tile.rows) * H + step.prev;
+    let lo = block_rows(first, 0u, tile.rows) * HS + step.prev;
+    let hi = block_rows(first, 4u, tile.rows) * HS + step.prev;
     var acc = array<vec4<f32>, 8>();
-    for (var k = 0u; k < H; k++) {
+    for (var k = 0u; k < HS; k++) {
       let w_at = w_base + k * GATES * H + j;
       let w = vec4<f32>(w_hh_t[w_at], w_hh_t[w_at + H], w_hh_t[w_at + 2u * H], w_hh_t[w_at + 3u * H]);
       acc[0] = fma(vec4<f32>(h_buf[lo.x + k]), w, acc[0]);
@@ -82,8 +87,9 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
   if (step.s >= sequence_length(b)) { carry(tile, row, j, step); return; }
   let d = tile.d;
   let t = time_of(d, b, step.s);
-  let h_prev = h_buf[step.prev + row * H + j];
-  let c_prev = c_buf[row * H + j];
+  let u = local_unit(tile, row, j);
+  let h_prev = h_buf[step.prev + u];
+  let c_prev = c_buf[u];
   let p = unit_index(d, t, b, GATES, 0u, j);
   var a = recurrent + vec4<f32>(pre[p], pre[p + H], pre[p + 2u * H], pre[p + 3u * H]);
   var p_o = 0.0;
@@ -94,11 +100,21 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
   let i = sigmoid(a.x);
   let f = sigmoid(a.y);
   let g = tanh_clamped(a.z);
-  let c = f * c_prev + i * g;
-  let o = sigmoid(a.w + p_o * c);
-  let h = o * tanh_clamped(c);
-  c_buf[row * H + j] = c;
-  h_buf[step.next + row * H + j] = h;
+  var kept_g = g;
+  if (RECURRENT_DROPOUT) { kept_g = g * dropout_factor(t, d, b, j); }
+  let c_new = f * c_prev + i * kept_g;
+  let o = sigmoid(a.w + p_o * c_new);
+  let h_new = o * tanh_clamped(c_new);
+  var c = c_new;
+  var h = h_new;
+  if (ZONEOUT) {
+    let m_c = zoneout_weight(2u, params.zoneout_c, t, d, b, j);
+    let m_h = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
+    c = m_c * c_prev + (1.0 - m_c) * c_new;
+    h = m_h * h_prev + (1.0 - m_h) * h_new;
+  }
+  c_buf[u] = c;
+  h_buf[step.next + u] = h;
   out[unit_index(d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
     let at = unit_index(d, t, b, SAVED, 0u, j);
@@ -106,7 +122,7 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
     saved[at + H] = f;
     saved[at + 2u * H] = g;
     saved[at + 3u * H] = o;
-    saved[at + 4u * H] = c;
+    saved[at + 4u * H] = c_new;
     saved[at + 5u * H] = c_prev;
     saved[at + 6u * H] = h_prev;
   }
@@ -116,7 +132,8 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
 // backward's GEMMs add nothing.
 fn carry(tile: Tile, row: u32, j: u32, step: Step) {
   let b = tile.b0 + row;
-  h_buf[step.next + row * H + j] = h_buf[step.prev + row * H + j];
+  let u = local_unit(tile, row, j);
+  h_buf[step.next + u] = h_buf[step.prev + u];
   out[unit_index(tile.d, step.s, b, 1u, 0u, j)] = 0.0;
   if (SAVE) { for (var slot = 0u; slot < SAVED; slot++) { saved[unit_index(tile.d, step.s, b, SAVED, slot, j)] = 0.0; } }
 }

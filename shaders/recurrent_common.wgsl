@@ -1,18 +1,23 @@
 // Shared by every persistent recurrent kernel (lstm_*, gru_*, rnn_*): the host prepends this
 // file to each (src/kernels/recurrent_common.ts), so what follows is declared once.
 //
-// Every recurrent kernel is dispatched as (ceil(B / BT), D, 1): workgroup (x, d) owns
-// sequences [x·BT, x·BT + BT) of direction d for one chunk of processing steps, and `main`
-// below is every kernel's entry point: it loads the tile's state into workgroup memory,
-// runs the chunk's steps (forward in order, backward in reverse) and stores the state.
-// Direction 1 runs in reverse: processing step s of sequence b is time len_b − 1 − s.
+// Every recurrent kernel is dispatched as (ceil(B / BT), D, N): workgroup (x, d, n) owns
+// sequences [x·BT, x·BT + BT) of direction d and the HS units of head n for one chunk of
+// processing steps, and `main` below is every kernel's entry point: it loads the tile's
+// state into workgroup memory, runs the chunk's steps (forward in order, backward in
+// reverse) and stores the state. Direction 1 runs in reverse: processing step s of
+// sequence b is time len_b − 1 − s. Heads are independent in time (W_hh is block
+// diagonal), so no workgroup reads another's units; one head (HS = H) is the dense cell.
 //
 // Each kernel declares GATES (gate blocks per unit), SAVED (activations per unit kept for
-// backward) and REVERSE (backward kernels), and defines load_unit(tile, i) and
-// store_unit(tile, i, last) (one element of the carried state into and out of workgroup
-// memory; `last` is the half a double-buffered state ends in) and run_step(tile, lid, step).
+// backward) and REVERSE (backward kernels), and defines load_unit(i, at) and
+// store_unit(i, at, last) (element i of the tile's [BT][HS] carried state in workgroup
+// memory, element `at` of the state buffers; `last` is the half a double-buffered state
+// ends in) and run_step(tile, lid, step). Per-unit workgroup arrays are [BT][HS] (or
+// [BT][G·HS]), indexed by the unit's place in its head, j − tile.head0.
 
-override H: u32;            // hidden size
+override H: u32;            // hidden size: the stride of every per-unit array in memory
+override HS: u32;           // units per head (H with one head): a workgroup's units
 override BT: u32;           // sequences per workgroup
 override WG: u32 = 256;     // invocations per workgroup
 override US: u32 = 64;      // split_step: hidden units each workgroup owns
@@ -28,6 +33,12 @@ struct RecurrentParams {
   directions: u32,     // D
   row_t: u32,          // row of (t, b) in pre, out, saved and gradients is t·row_t + b·row_b:
   row_b: u32,          //   (B, 1) time-major, (1, T) batch-first
+  zoneout_h: f32,      // ZONEOUT: rate on h
+  zoneout_c: f32,      //   and on c (LSTM)
+  dropout_p: f32,      // RECURRENT_DROPOUT: rate on the candidate
+  mask_seed: u32,      // this layer's seed of the zoneout and dropout masks
+  masks: u32,          // bit 0: sample masks (training; else zoneout's expectation, no dropout);
+                       // bit 1: one recurrent-dropout mask per sequence
 }
 
 @group(0) @binding(0) var<uniform> params: RecurrentParams;
@@ -54,6 +65,33 @@ fn tanh_clamped(x: f32) -> f32 {
 // max(NaN, 0) is 0 on most GPUs; PyTorch's relu keeps NaN.
 fn relu(x: f32) -> f32 {
   return select(max(x, 0.0), x, is_nan(x));
+}
+
+// PCG hash (O'Neill), as the dropout kernel and src/reference/cell-options.ts use it.
+fn pcg(v: u32) -> u32 {
+  let state = v * 747796405u + 2891336453u;
+  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+  return (word >> 22u) ^ word;
+}
+
+// Uniform in [0, 1) for mask `kind` (1 zoneout h, 2 zoneout c, 3 recurrent dropout) at time
+// t of sequence b, direction d, unit j: a hash, so backward regenerates what forward drew.
+fn mask_uniform(kind: u32, t: u32, d: u32, b: u32, j: u32) -> f32 {
+  let key = ((t * 2u + d) * params.batch + b) * H + j;
+  return f32(pcg(pcg(params.mask_seed ^ pcg(kind)) ^ pcg(key)) >> 8u) / 16777216.0;
+}
+
+// Zoneout's weight on the previous value: 1 (zoned) or 0 when training, the rate otherwise.
+fn zoneout_weight(kind: u32, rate: f32, t: u32, d: u32, b: u32, j: u32) -> f32 {
+  if ((params.masks & 1u) == 0u) { return rate; }
+  return select(0.0, 1.0, mask_uniform(kind, t, d, b, j) < rate);
+}
+
+// Recurrent dropout's factor on the candidate: 0 or 1 / (1 − p) when training, 1 otherwise.
+fn dropout_factor(t: u32, d: u32, b: u32, j: u32) -> f32 {
+  if ((params.masks & 1u) == 0u) { return 1.0; }
+  let key_t = select(t, 0u, (params.masks & 2u) != 0u);
+  return select(0.0, 1.0 / (1.0 - params.dropout_p), mask_uniform(3u, key_t, d, b, j) >= params.dropout_p);
 }
 
 fn sequence_length(b: u32) -> u32 {
@@ -84,16 +122,28 @@ fn block_rows(first: u32, offset: u32, rows: u32) -> vec4<u32> {
 }
 
 // The batch tile a workgroup works on: direction, first sequence, sequences in the tile,
-// the offsets of its [rows, H] block in the state buffers (read, written), and the hidden
-// units it owns, [unit0, unit0 + units): every unit in `main`, a slice in `split_step`.
+// the offsets of its [rows, H] block in the state buffers (read, written), the first unit
+// of its head, and the hidden units it owns, [unit0, unit0 + units): the whole head in
+// `main`, a slice of it in `split_step`.
 struct Tile {
   d: u32,
   b0: u32,
   rows: u32,
   state: u32,
   state_out: u32,
+  head0: u32,
   unit0: u32,
   units: u32,
+}
+
+// Index of tile row `row`, unit j in a [BT][HS] workgroup array.
+fn local_unit(tile: Tile, row: u32, j: u32) -> u32 {
+  return row * HS + j - tile.head0;
+}
+
+// Element of the state buffers holding element i of the tile's [BT][HS] state.
+fn state_at(base: u32, tile: Tile, i: u32) -> u32 {
+  return base + (i / HS) * H + tile.head0 + i % HS;
 }
 
 fn owns(tile: Tile, j: u32) -> bool {
@@ -101,45 +151,50 @@ fn owns(tile: Tile, j: u32) -> bool {
 }
 
 // One step of the chunk: processing step s, and the offsets of the previous and next halves
-// of a double-buffered [2][BT][H] state (by the parity of the step's index in the chunk).
+// of a double-buffered [2][BT][HS] state (by the parity of the step's index in the chunk).
 struct Step {
   s: u32,
   prev: u32,
   next: u32,
 }
 
-fn tile_of(d: u32, b0: u32, unit0: u32, units: u32) -> Tile {
+fn tile_of(d: u32, b0: u32, head0: u32, unit0: u32, units: u32) -> Tile {
   let at = (d * params.batch + b0) * H;
-  return Tile(d, b0, min(BT, params.batch - b0), params.state_offset + at, params.state_write + at, unit0, units);
+  return Tile(d, b0, min(BT, params.batch - b0), params.state_offset + at, params.state_write + at, head0, unit0, units);
 }
 
-// The persistent strategy: workgroup (x, d) owns every unit of batch tile x for the chunk.
+// The persistent strategy: workgroup (x, d, n) owns every unit of head n of batch tile x
+// for the chunk.
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let tile = tile_of(group.y, group.x * BT, 0u, H);
-  for (var i = lid; i < tile.rows * H; i += WG) { load_unit(tile, i); }
+  let head0 = group.z * HS;
+  let tile = tile_of(group.y, group.x * BT, head0, head0, HS);
+  for (var i = lid; i < tile.rows * HS; i += WG) { load_unit(i, state_at(tile.state, tile, i)); }
   workgroupBarrier();
   for (var n = 0u; n < params.step_count; n++) {
     let s = select(params.step_begin + n, params.step_begin + params.step_count - 1u - n, REVERSE);
-    run_step(tile, lid, Step(s, (n & 1u) * BT * H, ((n + 1u) & 1u) * BT * H));
+    run_step(tile, lid, Step(s, (n & 1u) * BT * HS, ((n + 1u) & 1u) * BT * HS));
   }
   // run_step ends with a barrier, so every unit's last value is in place.
-  let last = (params.step_count & 1u) * BT * H;
-  for (var i = lid; i < tile.rows * H; i += WG) { store_unit(tile, i, last); }
+  let last = (params.step_count & 1u) * BT * HS;
+  for (var i = lid; i < tile.rows * HS; i += WG) { store_unit(i, state_at(tile.state_out, tile, i), last); }
 }
 
-// The split-hidden strategy: one dispatch per step (step_count 1), (ceil(H / US), ceil(B /
-// BT), D) workgroups. Each loads the whole state of its tile, runs the step for the US
-// units it owns (work every unit needs, such as backward's gate gradients, it repeats) and
-// writes those units' state to the other half of a ping-pong buffer.
+// The split-hidden strategy: one dispatch per step (step_count 1), (N · ceil(HS / US),
+// ceil(B / BT), D) workgroups. Each loads the state of its tile's head, runs the step for
+// the US units it owns (work every unit of the head needs, such as backward's gate
+// gradients, it repeats) and writes those units' state to the other half of a ping-pong buffer.
 @compute @workgroup_size(WG, 1, 1)
 fn split_step(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let unit0 = group.x * US;
-  let tile = tile_of(group.z, group.y * BT, unit0, min(US, H - unit0));
-  for (var i = lid; i < tile.rows * H; i += WG) { load_unit(tile, i); }
+  let spans = (HS + US - 1u) / US;
+  let head0 = (group.x / spans) * HS;
+  let first = (group.x % spans) * US;
+  let tile = tile_of(group.z, group.y * BT, head0, head0 + first, min(US, HS - first));
+  for (var i = lid; i < tile.rows * HS; i += WG) { load_unit(i, state_at(tile.state, tile, i)); }
   workgroupBarrier();
-  run_step(tile, lid, Step(params.step_begin, 0u, BT * H));
+  run_step(tile, lid, Step(params.step_begin, 0u, BT * HS));
   for (var item = lid; item < tile.rows * tile.units; item += WG) {
-    store_unit(tile, (item / tile.units) * H + unit0 + item % tile.units, BT * H);
+    let i = (item / tile.units) * HS + first + item % tile.units;
+    store_unit(i, state_at(tile.state_out, tile, i), BT * HS);
   }
 }

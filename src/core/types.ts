@@ -18,6 +18,14 @@ export interface CellConfig {
   nonlinearity: Nonlinearity;
   /** LSTM: peephole connections from the cell state to the i, f and o gates. */
   peephole?: boolean;
+  /** Heads of a block-diagonal W_hh (H divisible by it); 1, the default, is the dense cell. */
+  heads?: number;
+  /** Layer normalisation inside the cell (Ba et al. 2016). */
+  layerNorm?: boolean;
+  /** Zoneout on h (and an LSTM's c): the kernels draw and regenerate its masks. */
+  zoneout?: boolean;
+  /** LSTM and GRU: dropout on the candidate inside the recurrence (Semeniuta et al. 2016). */
+  recurrentDropout?: boolean;
 }
 
 /** Recurrent state: h (and c for an LSTM), [L·D, N, H]. */

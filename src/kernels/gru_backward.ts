@@ -1,6 +1,6 @@
 /** Host description of shaders/gru_backward.wgsl (persistent GRU BPTT, either reset form). */
 import source from '../../shaders/gru_backward.wgsl?raw';
-import { floats, recurrentKernel, tileFloats } from './recurrent_common.js';
+import { cellFlags, floats, recurrentKernel, tileFloats } from './recurrent_common.js';
 
 export const gruBackwardKernel = recurrentKernel({
   name: 'gru_backward',
@@ -8,6 +8,7 @@ export const gruBackwardKernel = recurrentKernel({
   savedSlots: 5,
   optionalBindings: ['d_gates_h'],
   constants: (config, _hidden, schedule) => ({
+    ...cellFlags(config, ['ZONEOUT', 'RECURRENT_DROPOUT']),
     BB: schedule.batchBlock,
     RESET_AFTER: config.resetAfter,
   }),

@@ -1,6 +1,6 @@
 /** Host description of shaders/lstm_backward.wgsl (persistent LSTM BPTT, optional peepholes). */
 import source from '../../shaders/lstm_backward.wgsl?raw';
-import { floats, recurrentKernel, tileFloats } from './recurrent_common.js';
+import { cellFlags, floats, recurrentKernel, tileFloats } from './recurrent_common.js';
 
 export const lstmBackwardKernel = recurrentKernel({
   name: 'lstm_backward',
@@ -8,6 +8,7 @@ export const lstmBackwardKernel = recurrentKernel({
   savedSlots: 7,
   optionalBindings: ['peephole', 'd_peephole'],
   constants: (config, _hidden, schedule) => ({
+    ...cellFlags(config, ['ZONEOUT', 'RECURRENT_DROPOUT']),
     BB: schedule.batchBlock,
     PEEPHOLE: config.peephole ?? false,
   }),

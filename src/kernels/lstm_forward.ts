@@ -1,6 +1,6 @@
 /** Host description of shaders/lstm_forward.wgsl (persistent LSTM forward, optional peepholes). */
 import source from '../../shaders/lstm_forward.wgsl?raw';
-import { floats, recurrentKernel, tileFloats } from './recurrent_common.js';
+import { cellFlags, floats, recurrentKernel, tileFloats } from './recurrent_common.js';
 
 export const lstmForwardKernel = recurrentKernel({
   name: 'lstm_forward',
@@ -8,6 +8,7 @@ export const lstmForwardKernel = recurrentKernel({
   savedSlots: 7,
   optionalBindings: ['saved', 'peephole'],
   constants: (config, _hidden, schedule, save) => ({
+    ...cellFlags(config, ['ZONEOUT', 'RECURRENT_DROPOUT']),
     BB: schedule.batchBlock,
     SAVE: save,
     PEEPHOLE: config.peephole ?? false,

@@ -37,6 +37,25 @@ export interface RecurrentSchedule {
   chunkLength: number;
 }
 
+/**
+ * Rates and seed of the masks inside the cell (zoneout, recurrent dropout) for one layer's
+ * call. Kernels compiled without those options ignore them.
+ */
+export interface CellMasks {
+  zoneoutHidden: number;
+  zoneoutCell: number;
+  recurrentDropout: number;
+  /** One recurrent-dropout mask per sequence instead of per step. */
+  perSequence: boolean;
+  /** Training: draw masks from the seed; otherwise zoneout uses its expectation and no dropout. */
+  sample: boolean;
+  /** This layer's u32 seed. */
+  seed: number;
+}
+
+/** No masks: evaluation with every rate 0. */
+export const NO_MASKS: CellMasks = { zoneoutHidden: 0, zoneoutCell: 0, recurrentDropout: 0, perSequence: false, sample: false, seed: 0 };
+
 /** One dispatch of a persistent recurrent kernel: one chunk of steps of one layer. */
 export interface RecurrentKernelCall {
   config: CellConfig;
@@ -52,6 +71,7 @@ export interface RecurrentKernelCall {
   stateWrite: number;
   /** First processing step of the chunk (split: the step). */
   begin: number;
+  masks: CellMasks;
 }
 
 export type Constants = Record<string, ConstantValue>;
@@ -91,6 +111,7 @@ export function recurrentKernel(spec: {
 }): RecurrentKernel {
   const constants: RecurrentKernel['constants'] = (config, hidden, schedule, save) => ({
     H: hidden,
+    HS: hidden / (config.heads ?? 1),
     BT: schedule.batchTile,
     WG: schedule.workgroupSize,
     ...spec.constants(config, hidden, schedule, save),
@@ -108,10 +129,12 @@ export function recurrentKernel(spec: {
       const { schedule } = call;
       const split = schedule.strategy === 'split';
       const tiles = Math.ceil(B / schedule.batchTile);
+      const heads = call.config.heads ?? 1;
+      const { masks } = call;
       return {
         ...(split ? { entryPoint: 'split_step' } : {}),
         constants: { ...constants(call.config, H, schedule, call.save), ...(split ? { US: schedule.unitSpan } : {}) },
-        workgroups: split ? [Math.ceil(H / schedule.unitSpan), tiles, D] : [tiles, D],
+        workgroups: split ? [heads * Math.ceil(H / heads / schedule.unitSpan), tiles, D] : [tiles, D, heads],
         uniforms: {
           batch: B,
           steps: T,
@@ -123,6 +146,11 @@ export function recurrentKernel(spec: {
           directions: D,
           row_t: rowT,
           row_b: rowB,
+          zoneout_h: masks.zoneoutHidden,
+          zoneout_c: masks.zoneoutCell,
+          dropout_p: masks.recurrentDropout,
+          mask_seed: masks.seed,
+          masks: (masks.sample ? 1 : 0) | (masks.perSequence ? 2 : 0),
         },
       };
     },
@@ -132,7 +160,13 @@ export function recurrentKernel(spec: {
 /** f32 bytes of n floats. */
 export const floats = (n: number): number => n * 4;
 
-/** Floats of a [BT][H] workgroup array under these constants. */
+/** Floats of a [BT][HS] workgroup array (one head of a batch tile) under these constants. */
 export function tileFloats(constants: Readonly<Record<string, ConstantValue>>): number {
-  return sizeConstant(constants, 'BT') * sizeConstant(constants, 'H');
+  return sizeConstant(constants, 'BT') * sizeConstant(constants, 'HS');
+}
+
+/** The override flags of the options inside the cell that a kernel declares. */
+export function cellFlags(config: CellConfig, declared: readonly ('ZONEOUT' | 'RECURRENT_DROPOUT')[]): Constants {
+  const value = { ZONEOUT: config.zoneout ?? false, RECURRENT_DROPOUT: config.recurrentDropout ?? false };
+  return Object.fromEntries(declared.map((name) => [name, value[name]]));
 }

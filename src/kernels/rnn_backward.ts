@@ -1,6 +1,6 @@
 /** Host description of shaders/rnn_backward.wgsl (persistent Elman RNN BPTT, tanh or relu). */
 import source from '../../shaders/rnn_backward.wgsl?raw';
-import { floats, recurrentKernel, tileFloats } from './recurrent_common.js';
+import { cellFlags, floats, recurrentKernel, tileFloats } from './recurrent_common.js';
 
 export const rnnBackwardKernel = recurrentKernel({
   name: 'rnn_backward',
@@ -8,6 +8,7 @@ export const rnnBackwardKernel = recurrentKernel({
   savedSlots: 2,
   optionalBindings: [],
   constants: (config) => ({
+    ...cellFlags(config, ['ZONEOUT']),
     RELU: config.nonlinearity === 'relu',
   }),
   workgroupArrays: (c) => ({ da_buf: floats(tileFloats(c)), dh_buf: floats(tileFloats(c)) }),

@@ -1,6 +1,6 @@
 /** Host description of shaders/rnn_forward.wgsl (persistent Elman RNN forward, tanh or relu). */
 import source from '../../shaders/rnn_forward.wgsl?raw';
-import { floats, recurrentKernel, tileFloats } from './recurrent_common.js';
+import { cellFlags, floats, recurrentKernel, tileFloats } from './recurrent_common.js';
 
 export const rnnForwardKernel = recurrentKernel({
   name: 'rnn_forward',
@@ -9,6 +9,7 @@ export const rnnForwardKernel = recurrentKernel({
   optionalBindings: ['saved'],
   // The kernel always blocks 4 sequences per work item (its BB is a const).
   constants: (config, _hidden, _schedule, save) => ({
+    ...cellFlags(config, ['ZONEOUT']),
     SAVE: save,
     RELU: config.nonlinearity === 'relu',
   }),

@@ -18,6 +18,7 @@ import type { ReferenceCell } from '../reference/cell.js';
 import { lstmCell } from '../reference/lstm.js';
 import { gruResetAfterCell, gruResetBeforeCell } from '../reference/gru.js';
 import { rnnReluCell, rnnTanhCell } from '../reference/rnn.js';
+import { withCellOptions } from './cell-options.js';
 
 export type { CellConfig };
 
@@ -98,7 +99,7 @@ const RNN_COMMON = {
   blocks: { forward: [4], backward: [1] },
 } as const;
 
-const DEFAULTS = { resetAfter: true, nonlinearity: 'tanh', peephole: false } as const;
+const DEFAULTS = { resetAfter: true, nonlinearity: 'tanh', peephole: false, heads: 1, layerNorm: false, zoneout: false, recurrentDropout: false } as const;
 
 export const CELL_VARIANTS: readonly CellVariant[] = [
   { ...LSTM_COMMON, name: 'lstm', config: { ...DEFAULTS, cell: 'lstm' }, cellParameters: [] },
@@ -139,14 +140,14 @@ const RELEVANT: Record<CellConfig['cell'], readonly (keyof CellConfig)[]> = {
   rnn: ['nonlinearity'],
 };
 
-/** The record for a cell configuration. */
+/** The record for a cell configuration, with the options inside the cell that it names. */
 export function cellVariant(config: CellConfig): CellVariant {
   const relevant = RELEVANT[config.cell];
   if (!relevant) throw new ArgumentError('cell', "'lstm', 'gru' or 'rnn'", describe(config.cell));
   const wanted: Required<CellConfig> = { ...DEFAULTS, ...config } as Required<CellConfig>;
   const found = CELL_VARIANTS.find((v) => v.config.cell === config.cell && relevant.every((key) => v.config[key] === wanted[key]));
   if (!found) throw new ArgumentError('cell', `a variant of ${config.cell} in the cell table`, JSON.stringify(config));
-  return found;
+  return withCellOptions(found, wanted);
 }
 
 /** Index of a named slot in the variant's saved activations. */

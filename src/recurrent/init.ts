@@ -5,6 +5,7 @@
 import type { StateDict } from '../core/types.js';
 import { normalGenerator, randomGenerator } from '../util/random.js';
 import { cellVariant, type CellConfig, type CellVariant } from './cells.js';
+import { zeroBetweenHeads } from './heads.js';
 import { ArgumentError, checkFinite, checkInteger, checkOneOf, describe } from '../errors.js';
 
 export interface InitOptions {
@@ -88,6 +89,7 @@ export function initialStateDict(cell: CellConfig | CellVariant, dims: NetworkDi
   const H = dims.hiddenSize;
   const bound = 1 / Math.sqrt(H);
   const recurrent = options.recurrent;
+  const heads = variant.config.heads;
   const cellParameters = new Map(variant.cellParameters.map((p) => [p.kind, p]));
   const dict: StateDict = {};
   for (const [name, shape] of parameterShapes(variant, dims)) {
@@ -100,11 +102,19 @@ export function initialStateDict(cell: CellConfig | CellVariant, dims: NetworkDi
     if (own) {
       data.fill(own.initialValue);
     } else if (isRecurrent && recurrent === 'orthogonal') {
-      for (let g = 0; g < shape[0]! / H; g++) data.set(orthogonal(H, normal), g * H * H);
+      // With heads, each head's block is orthogonal (so the block-diagonal whole is too).
+      const size = H / heads;
+      for (let g = 0; g < shape[0]! / H; g++) {
+        for (let n = 0; n < heads; n++) {
+          const block = orthogonal(size, normal);
+          for (let r = 0; r < size; r++) data.set(block.subarray(r * size, (r + 1) * size), (g * H + n * size + r) * H + n * size);
+        }
+      }
     } else if (isRecurrent && recurrent === 'identity') {
       for (let g = 0; g < shape[0]! / H; g++) for (let j = 0; j < H; j++) data[g * H * H + j * H + j] = 1;
     } else if (!(isBias && recurrent === 'identity')) {
       for (let i = 0; i < size; i++) data[i] = (2 * uniform() - 1) * bound;
+      if (isRecurrent) zeroBetweenHeads(data, H, heads);
     }
     const forgetGate = variant.gates.indexOf('f');
     if (forgetGate >= 0 && options.forgetBias !== undefined && isBias) {

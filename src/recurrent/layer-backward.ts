@@ -76,19 +76,7 @@ export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer
   for (const { p, rows: terms } of cellTerms) {
     encodeColumnReduce(runtime, { rows, cols: D * p.size * H, x: terms, out: io.grads.cell[p.kind]!.buffer, beta: 1 });
   }
-  // dW_hhᵀ[d] += inputᵀ · d_gates_h[d] for each block of gate columns ([H, G·H] per direction).
-  const slots = variant.saved.length;
-  for (let d = 0; d < D; d++) {
-    for (const block of variant.recurrentWeightBlocks) {
-      encodeGemm(runtime, {
-        M: H, N: block.gates * H, K: rows,
-        a: io.saved, offsetA: (d * slots + savedSlot(variant, block.input)) * H, lda: D * slots * H, transA: true,
-        b: dGatesH, offsetB: (d * G + block.firstGate) * H, ldb: gateWidth,
-        c: io.grads.wHhT.buffer, offsetC: d * H * G * H + block.firstGate * H, ldc: G * H,
-        beta: 1,
-      });
-    }
-  }
+  encodeRecurrentWeightGradient(runtime, plan, io.saved, dGatesH, io.grads.wHhT.buffer);
   // dX = d_gates · W_ih  (rows × I; sums both directions)
   if (io.dInput) {
     encodeGemm(runtime, {
@@ -98,4 +86,36 @@ export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer
     });
   }
   for (const buffer of new Set([dGates, dGatesH, ...cellTerms.map((t) => t.rows)])) runtime.pool.release(buffer);
+}
+
+/**
+ * dW_hhᵀ[d] += inputᵀ · d_gates_h[d] for each block of gate columns ([H, G·H] per
+ * direction). With heads only the diagonal blocks exist: one GEMM per gate, batched over
+ * heads, leaves the entries between heads at zero.
+ */
+function encodeRecurrentWeightGradient(runtime: Runtime, plan: RecurrentPlan, saved: GPUBuffer, dGatesH: GPUBuffer, wHhT: GPUBuffer): void {
+  const { variant } = plan;
+  const { steps: T, batch: B, hidden: H, directions: D } = plan.shape;
+  const G = variant.gates.length;
+  const heads = variant.config.heads;
+  const slots = variant.saved.length;
+  const common = { K: T * B, lda: D * slots * H, transA: true, ldb: D * G * H, ldc: G * H, beta: 1, a: saved, b: dGatesH, c: wHhT };
+  for (let d = 0; d < D; d++) {
+    for (const block of variant.recurrentWeightBlocks) {
+      const offsetA = (d * slots + savedSlot(variant, block.input)) * H;
+      const offsetB = (d * G + block.firstGate) * H;
+      const offsetC = d * H * G * H + block.firstGate * H;
+      if (heads === 1) {
+        encodeGemm(runtime, { ...common, M: H, N: block.gates * H, offsetA, offsetB, offsetC });
+        continue;
+      }
+      const size = H / heads;
+      for (let g = 0; g < block.gates; g++) {
+        encodeGemm(runtime, {
+          ...common, M: size, N: size, offsetA, offsetB: offsetB + g * H, offsetC: offsetC + g * H,
+          batch: heads, strideA: size, strideB: size, strideC: size * G * H + size,
+        });
+      }
+    }
+  }
 }

@@ -19,7 +19,8 @@ import { encodeNetworkForward, savedBytes, type NetworkCall } from './forward.js
 import { encodeNetworkBackward } from './backward.js';
 import { Module, type OwnParameter } from '../core/module.js';
 import { RecurrentStream } from './stream.js';
-import { checkLengths, checkSequenceInput, checkStateTensor, initialState, layerDropoutMasks } from './state.js';
+import { cellMaskSeed, checkLengths, checkSequenceInput, checkStateTensor, initialState, layerDropoutMasks } from './state.js';
+import { parseCellOptions, type CellRates } from './cell-options.js';
 import type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
 
 export type { BackwardResult, BackwardSeeds, ForwardResult, ForwardState, RecurrentOptions, TrainingPass } from './types.js';
@@ -41,8 +42,12 @@ export class RecurrentNetwork extends Module implements PlanSource {
   readonly dropout: number;
   readonly variationalDropout: boolean;
   private readonly dropoutSeed: number;
-  /** Training forwards so far, which seed each one's dropout masks; restore it to resume a run exactly. */
+  /** Training forwards so far, which seed each one's dropout, zoneout and recurrent-dropout masks; restore it to resume a run exactly. */
   dropoutCalls = 0;
+  /** Rates of the masks inside the cell (zoneout, recurrent dropout). */
+  readonly cellRates: CellRates;
+  /** ε of the layer norms inside the cell. */
+  readonly layerNormEps: number;
   /** The weights on the GPU, and their gradients. */
   readonly weights: RecurrentParameters;
 
@@ -60,7 +65,10 @@ export class RecurrentNetwork extends Module implements PlanSource {
     this.batchFirst = checkBoolean('options.batchFirst', options.batchFirst ?? false);
     this.bidirectional = checkBoolean('options.bidirectional', options.bidirectional ?? false);
     this.chunkLength = options.chunkLength === undefined ? undefined : checkInteger('options.chunkLength', options.chunkLength, 1);
-    this.variant = cellVariant(config);
+    const inside = parseCellOptions(options, config.cell, this.hiddenSize);
+    this.variant = cellVariant({ ...config, ...inside.flags });
+    this.cellRates = inside.rates;
+    this.layerNormEps = inside.layerNormEps;
     this.name = options.name ?? config.cell;
     if (typeof this.name !== 'string' || this.name === '') throw new ArgumentError('options.name', 'a non-empty string', describe(options.name));
     this.dropout = options.dropout ?? 0;
@@ -70,6 +78,12 @@ export class RecurrentNetwork extends Module implements PlanSource {
     // Fails early, naming the limit, when the device cannot hold this hidden size.
     chooseSchedule(this.variant, { steps: 1, batch: 1, hidden: this.hiddenSize, directions: this.directions }, runtime.limits);
     this.weights = new RecurrentParameters(runtime, this.variant, this.dims, initialStateDict(this.variant, this.dims, options.init, 'options.init'));
+  }
+
+  /** Training forwards draw masks: dropout between layers, zoneout or recurrent dropout. */
+  get drawsMasks(): boolean {
+    const rates = this.cellRates;
+    return this.dropout > 0 || rates.zoneoutHidden > 0 || rates.zoneoutCell > 0 || rates.recurrentDropout > 0;
   }
 
   get directions(): number {
@@ -162,7 +176,11 @@ export class RecurrentNetwork extends Module implements PlanSource {
     if (hasCell) checkStateTensor(this.runtime, 'state.c0', state.c0, stateShape);
     else if (state.c0 !== undefined) throw new ArgumentError('state.c0', `nothing: only LSTM has a cell state, this is ${this.config.cell.toUpperCase()}`, describe(state.c0));
     const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
-    const plan = planCall(this, { steps: T, batch: B }, { training, hasLengths: lengths !== null, choices, strategies: { persistent: persistentChunks, split: splitHidden } });
+    // A training forward with masks draws new ones: the draw's number seeds them.
+    const draw = training && this.drawsMasks ? this.dropoutCalls + 1 : 0;
+    const masks = { ...this.cellRates, sample: training, seeds: Array.from({ length: this.numLayers }, (_, layer) => cellMaskSeed(this.dropoutSeed, draw, layer)) };
+    const plan = planCall(this, { steps: T, batch: B }, { training, hasLengths: lengths !== null, choices, strategies: { persistent: persistentChunks, split: splitHidden }, masks });
+    if (draw > 0) this.dropoutCalls = draw;
 
     // All checks done: from here on, GPU work is recorded.
     const rt = this.runtime;
@@ -178,7 +196,7 @@ export class RecurrentNetwork extends Module implements PlanSource {
       lengths: lengths ? Tensor.from(rt, lengths, [B], 'u32', `${label}.lengths`) : null,
       outputShape,
       masks: training && this.dropout > 0
-        ? layerDropoutMasks({ layers: this.numLayers, p: this.dropout, seed: this.dropoutSeed, call: ++this.dropoutCalls, steps: T, batch: B, features: D * H, variational: this.variationalDropout, batchFirst: this.batchFirst })
+        ? layerDropoutMasks({ layers: this.numLayers, p: this.dropout, seed: this.dropoutSeed, call: draw, steps: T, batch: B, features: D * H, variational: this.variationalDropout, batchFirst: this.batchFirst })
         : null,
     };
     const keep = !training ? 'none' : state.recompute ? 'inputs' : 'activations';

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError, describe } from '../errors.js';
 import type { StateDict } from '../core/types.js';
 import type { CellVariant } from './cells.js';
+import { entryBetweenHeads } from './heads.js';
 import { layerInputSize, parameterName, parameterShapes, type NetworkDims } from './init.js';
 
 export interface LayerParameters {
@@ -108,6 +109,10 @@ export class RecurrentParameters {
       const size = shape.reduce((a, b) => a * b, 1);
       if (!entry.data || entry.data.length !== size) {
         throw new ArgumentError(`stateDict.${name}.data`, `${size} values`, `${entry.data?.length ?? 'no'} values`);
+      }
+      const between = name.startsWith('weight_hh_') ? entryBetweenHeads(entry.data, this.dims.hiddenSize, this.variant.config.heads) : null;
+      if (between) {
+        throw new ArgumentError(`stateDict.${name}`, `zeros between the ${this.variant.config.heads} heads' blocks (a block-diagonal multi-head W_hh)`, `${between.value} at row ${between.row}, column ${between.column}`);
       }
     }
     const G = this.variant.gates.length;

@@ -6,7 +6,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor.js';
 import type { CellVariant } from './cells.js';
-import type { RecurrentKernelCall } from '../kernels/recurrent_common.js';
+import { NO_MASKS, type CellMasks, type RecurrentKernelCall } from '../kernels/recurrent_common.js';
 import type { NetworkDims } from './init.js';
 import { layerInputSize } from './init.js';
 import type { LayerParameters, RecurrentParameters } from './parameters.js';
@@ -34,6 +34,8 @@ export interface LayerPlan {
   readonly weights: LayerParameters;
   /** b_hh, or zeros without bias. */
   readonly recurrentBias: Tensor;
+  /** Rates and this layer's seed of the masks inside the cell. */
+  readonly masks: CellMasks;
 }
 
 export interface RecurrentPlan {
@@ -50,9 +52,10 @@ export interface RecurrentPlan {
   readonly layers: readonly LayerPlan[];
 }
 
-/** What every dispatch of one pass shares: the call's sizes, schedule and layout. */
-export function passCall(plan: RecurrentPlan, pass: RecurrentPass, save: boolean): Omit<RecurrentKernelCall, 'stateOffset' | 'stateWrite' | 'begin'> {
+/** What every dispatch of one layer's pass shares: the call's sizes, schedule, layout and masks. */
+export function passCall(plan: RecurrentPlan, layer: LayerPlan, pass: RecurrentPass, save: boolean): Omit<RecurrentKernelCall, 'stateOffset' | 'stateWrite' | 'begin'> {
   return {
+    masks: layer.masks,
     config: plan.variant.config,
     shape: plan.shape,
     schedule: pass === 'forward' ? plan.forward : plan.backward!,
@@ -82,6 +85,8 @@ export interface CallOptions {
   /** The strategies a schedule may name. */
   strategies: Readonly<Record<RecurrentStrategyName, RecurrentStrategy>>;
   choices?: ScheduleChoices;
+  /** The masks inside the cell: rates, and one seed per layer. */
+  masks?: Omit<CellMasks, 'seed'> & { seeds: readonly number[] };
 }
 
 /**
@@ -134,6 +139,7 @@ export function planCall(source: PlanSource, size: { steps: number; batch: numbe
       stateOffset: index * layerState,
       weights,
       recurrentBias: source.weights.recurrentBias(index),
+      masks: call.masks ? { ...call.masks, seed: call.masks.seeds[index]! } : NO_MASKS,
     })),
   };
 }

@@ -57,16 +57,18 @@ export function chooseSchedule(variant: CellVariant, shape: RecurrentShape, limi
   if (options.batchTile === undefined) batchTile = Math.ceil(B / Math.ceil(B / batchTile));
   const batchBlock = fittingBatchBlock(variant, pass, options.batchBlock ?? batchTile);
   const strategy = options.strategy ?? 'persistent';
-  const unitSpan = Math.max(1, Math.min(H, options.unitSpan ?? DEFAULT_UNIT_SPAN));
-  // Backward's gate gradients cover every unit of the tile whatever the strategy.
-  const units = strategy === 'split' && pass === 'forward' ? unitSpan : H;
-  const items = pass === 'forward' ? units * Math.ceil(batchTile / batchBlock) : H * batchTile;
+  // A workgroup works on one head's units (all H with one head).
+  const headSize = H / (variant.config.heads ?? 1);
+  const unitSpan = Math.max(1, Math.min(headSize, options.unitSpan ?? DEFAULT_UNIT_SPAN));
+  // Backward's gate gradients cover every unit of the head whatever the strategy.
+  const units = strategy === 'split' && pass === 'forward' ? unitSpan : headSize;
+  const items = pass === 'forward' ? units * Math.ceil(batchTile / batchBlock) : headSize * batchTile;
   // On CPU implementations every invocation group is a coroutine switched at each barrier.
   const largest = options.software ? MAX_SOFTWARE_WORKGROUP : 256;
   const maxInvocations = Math.min(largest, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   const workgroupSize = Math.min(maxInvocations, options.workgroupSize ?? Math.max(32, Math.ceil(items / 32) * 32));
 
-  const perStep = variant.gates.length * H * H * batchTile;
+  const perStep = variant.gates.length * H * headSize * batchTile;
   const chosen = options.chunkLength ?? Math.max(1, Math.floor(CHUNK_BUDGET / perStep));
   return { strategy, unitSpan, batchTile, batchBlock, workgroupSize, chunkLength: Math.max(1, Math.min(T, chosen)) };
 }

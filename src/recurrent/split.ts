@@ -16,7 +16,7 @@ import { passCall, type LayerPlan, type RecurrentBuffers, type RecurrentPlan, ty
 const CARRIED = ['h_state', 'c_state', 'dh_state', 'dc_state'];
 
 function encodeSteps(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, kernel: RecurrentKernel, buffers: RecurrentBuffers, pass: 'forward' | 'backward', save: boolean): void {
-  const call = passCall(plan, pass, save);
+  const call = passCall(plan, layer, pass, save);
   const { steps: T, batch: B, hidden: H, directions: D } = plan.shape;
   const bytes = D * B * H * 4;
   const layout = reflectEntryPoint(kernel.shader, 'split_step');

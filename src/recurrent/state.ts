@@ -15,6 +15,12 @@ export function dropoutMaskSeed(baseSeed: number, call: number, layer: number): 
   return (Math.imul(baseSeed + 1, 0x9e3779b1) ^ Math.imul(call, 0x85ebca77) ^ Math.imul(layer + 1, 0xc2b2ae3d)) >>> 0;
 }
 
+/** The seed of a layer's zoneout and recurrent-dropout masks in the call-th training forward. */
+export function cellMaskSeed(baseSeed: number, call: number, layer: number): number {
+  // Layer boundaries use indices 0 … L − 2; the cells' masks take another stream.
+  return dropoutMaskSeed(baseSeed ^ 0x5bd1e995, call, layer);
+}
+
 /** One mask per layer boundary for the call-th training forward, from the dropout seed. */
 export function layerDropoutMasks(o: { layers: number; p: number; seed: number; call: number; steps: number; batch: number; features: number; variational: boolean; batchFirst: boolean }): DropoutMask[] {
   const count = o.steps * o.batch * o.features;

@@ -2,8 +2,9 @@
 import type { Tensor } from '../tensor.js';
 import type { Tape } from '../autograd/tape.js';
 import type { InitOptions } from './init.js';
+import type { CellOptions } from './cell-options.js';
 
-export interface RecurrentOptions {
+export interface RecurrentOptions extends CellOptions {
   inputSize: number;
   hiddenSize: number;
   numLayers?: number;

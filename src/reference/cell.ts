@@ -33,9 +33,31 @@ export interface ReferenceStep<Cache> {
   cache: Cache;
 }
 
+/**
+ * What one step does beyond the plain cell (src/reference/cell-options.ts); absent, or with
+ * heads 1, no layer norm and no dropout, the step is the plain cell. The block-diagonal
+ * W_hh of heads and zoneout are the driver's (src/reference/recurrent.ts): neither changes
+ * the step's math.
+ */
+export interface CellStepOptions {
+  /** The recurrent, cell-state and Elman layer norms normalise each head's units apart. */
+  heads: number;
+  /** Layer norm's ε, or null for none; its parameters are in `extra` by kind (cell-layer-norm.ts). */
+  layerNormEps: number | null;
+  /** Recurrent dropout's factor on each unit's candidate (g of an LSTM, n of a GRU): keep / (1 − p); null for none. */
+  dropout: Float64Array | null;
+}
+
 export interface ReferenceCell<Cache = unknown> {
   /** One step from (h_prev, c_prev) on input x. */
-  forward(w: ReferenceWeights, x: Float64Array, hPrev: Float64Array, cPrev: Float64Array): ReferenceStep<Cache>;
-  /** Backward of one step: adds weight gradients into `grads`; returns dx, dh_prev, dc_prev. */
-  backward(w: ReferenceWeights, cache: Cache, dh: Float64Array, dc: Float64Array, grads: ReferenceWeightGrads): { dx: Float64Array; dhPrev: Float64Array; dcPrev: Float64Array };
+  forward(w: ReferenceWeights, x: Float64Array, hPrev: Float64Array, cPrev: Float64Array, options?: CellStepOptions): ReferenceStep<Cache>;
+  /** Backward of one step (with the forward's options): adds weight gradients into `grads`; returns dx, dh_prev, dc_prev. */
+  backward(
+    w: ReferenceWeights,
+    cache: Cache,
+    dh: Float64Array,
+    dc: Float64Array,
+    grads: ReferenceWeightGrads,
+    options?: CellStepOptions,
+  ): { dx: Float64Array; dhPrev: Float64Array; dcPrev: Float64Array };
 }

@@ -17,6 +17,7 @@ export {
   type CellType,
   type Nonlinearity,
 } from './recurrent.js';
+export { referenceCellMask, CELL_MASK_KIND, type ReferenceCellOptions } from './cell-options.js';
 export { referenceLayerNorm, referenceLogSoftmax, type LayerNormResult } from './layers.js';
 export { referenceSoftmaxCrossEntropy, type ReferenceCrossEntropyOptions, type ReferenceCrossEntropyResult } from './softmax_cross_entropy.js';
 export { referenceEmbedding, referenceEmbeddingBackward } from './embedding.js';

@@ -3,30 +3,59 @@
  * GRU in both reset forms, Elman RNN): forward and backward (BPTT), stacked,
  * bidirectional, with per-sequence lengths in PyTorch's packed-sequence semantics. Weights
  * use PyTorch's state_dict names, shapes and gate orders. Each cell's step is its table
- * record's `reference` (src/reference/<family>.ts).
+ * record's `reference` (src/reference/<family>.ts); `cellOptions` adds layer norm, heads,
+ * zoneout and recurrent dropout (src/reference/cell-options.ts).
  */
 import type { CellConfig, CellType, Nonlinearity, StateDict } from '../core/types.js';
 import { cellVariant, type CellVariant } from '../recurrent/cells.js';
 import type { ReferenceWeightGrads, ReferenceWeights } from './cell.js';
+import {
+  headBlockDiagonal,
+  layerNormParameters,
+  resolveCellOptions,
+  stepMasks,
+  zoneout,
+  zoneoutBackward,
+  type ReferenceCellOptions,
+  type ResolvedCellOptions,
+  type StepMasks,
+} from './cell-options.js';
 import { add } from './steps.js';
 
-export type { CellType, Nonlinearity, StateDict };
+export type { CellType, Nonlinearity, StateDict, ReferenceCellOptions };
 
-function variantOf(config: Partial<CellConfig> & Pick<CellConfig, 'cell'>): CellVariant {
-  return cellVariant({ resetAfter: true, nonlinearity: 'tanh', peephole: false, ...config });
+function variantOf(args: ReferenceRecurrentArgs): CellVariant {
+  const config: CellConfig = { cell: args.cell, resetAfter: args.resetAfter ?? true, nonlinearity: args.nonlinearity ?? 'tanh', peephole: args.peephole ?? false };
+  return cellVariant(config);
+}
+
+function optionsOf(args: ReferenceRecurrentArgs): ResolvedCellOptions {
+  const context = { cell: args.cell, peephole: args.peephole ?? false, resetAfter: args.resetAfter ?? true, hiddenSize: args.hiddenSize, numLayers: args.numLayers };
+  return resolveCellOptions(args.cellOptions, context);
 }
 
 /** PyTorch's key suffix of a layer and direction. */
 const suffixOf = (layer: number, dir: number): string => `_l${layer}${dir === 1 ? '_reverse' : ''}`;
 
-function layerWeights(args: ReferenceRecurrentArgs, variant: CellVariant, layer: number, dir: number, inputSize: number): ReferenceWeights {
+/** The cell's own parameters and, with layer norm, the norms': kind and length. */
+function extraParameters(args: ReferenceRecurrentArgs, variant: CellVariant, options: ResolvedCellOptions): { kind: string; length: number }[] {
+  const norms = options.layerNormEps === null ? [] : layerNormParameters(args.cell, variant.gates.length);
+  return [...variant.cellParameters, ...norms].map((p) => ({ kind: p.kind, length: p.size * args.hiddenSize }));
+}
+
+function layerWeights(args: ReferenceRecurrentArgs, variant: CellVariant, options: ResolvedCellOptions, layer: number, dir: number, inputSize: number): ReferenceWeights {
   const suffix = suffixOf(layer, dir);
+  const tensor = (key: string) => {
+    const found = args.weights[key];
+    if (!found) throw new Error(`the weights have no '${key}'`);
+    return found.data;
+  };
   return {
-    wIh: args.weights[`weight_ih${suffix}`]!.data,
-    wHh: args.weights[`weight_hh${suffix}`]!.data,
+    wIh: tensor(`weight_ih${suffix}`),
+    wHh: headBlockDiagonal(tensor(`weight_hh${suffix}`), args.hiddenSize, options.heads),
     bIh: args.weights[`bias_ih${suffix}`]?.data,
     bHh: args.weights[`bias_hh${suffix}`]?.data,
-    extra: Object.fromEntries(variant.cellParameters.map((p) => [p.kind, args.weights[`${p.kind}${suffix}`]!.data])),
+    extra: Object.fromEntries(extraParameters(args, variant, options).map((p) => [p.kind, tensor(`${p.kind}${suffix}`)])),
     inputSize,
     hiddenSize: args.hiddenSize,
   };
@@ -53,6 +82,8 @@ export interface ReferenceRecurrentArgs {
   /** [L·D, B, H] */
   h0?: ArrayLike<number>;
   c0?: ArrayLike<number>;
+  /** Layer norm, heads, zoneout, recurrent dropout; absent: PyTorch's cells. */
+  cellOptions?: ReferenceCellOptions;
 }
 
 export interface ReferenceRecurrentResult {
@@ -80,23 +111,30 @@ export interface ReferenceGradients {
   weights: Record<string, Float64Array>;
 }
 
+/** a + b, or a itself where there is no b. */
+const plus = (a: Float64Array, b: Float64Array | null): Float64Array => (b ? a.map((v, j) => v + b[j]!) : a);
+
+interface StepRecord {
+  cache: unknown;
+  masks: StepMasks;
+}
 
 interface Trace {
   output: Float64Array;
   h: Float64Array;
   c: Float64Array | null;
-  /** [layer][dir][b][s]: caches in processing order. */
-  caches: unknown[][][][];
+  /** [layer][dir][b][s]: each step's cache and masks, in processing order. */
+  caches: StepRecord[][][][];
   layerInputs: ArrayLike<number>[];
 }
 
-function run(args: ReferenceRecurrentArgs, variant: CellVariant): Trace {
+function run(args: ReferenceRecurrentArgs, variant: CellVariant, options: ResolvedCellOptions): Trace {
   const { hiddenSize: H, numLayers, steps: T, batch: B } = args;
   const D = args.bidirectional ? 2 : 1;
   const lengths = args.lengths ?? new Array<number>(B).fill(T);
   const hN = new Float64Array(numLayers * D * B * H);
   const cN = variant.hasCellState ? new Float64Array(numLayers * D * B * H) : null;
-  const caches: unknown[][][][] = [];
+  const caches: StepRecord[][][][] = [];
   const layerInputs: ArrayLike<number>[] = [];
   let layerInput: ArrayLike<number> = args.input;
   let inputSize = args.inputSize;
@@ -104,23 +142,25 @@ function run(args: ReferenceRecurrentArgs, variant: CellVariant): Trace {
   for (let layer = 0; layer < numLayers; layer++) {
     layerInputs.push(layerInput);
     output = new Float64Array(T * B * D * H);
-    const layerCaches: unknown[][][] = [];
+    const layerCaches: StepRecord[][][] = [];
     for (let dir = 0; dir < D; dir++) {
-      const w = layerWeights(args, variant, layer, dir, inputSize);
+      const w = layerWeights(args, variant, options, layer, dir, inputSize);
       const stateIndex = layer * D + dir;
-      const dirCaches: unknown[][] = [];
+      const dirCaches: StepRecord[][] = [];
       for (let b = 0; b < B; b++) {
         let h: Float64Array = Float64Array.from({ length: H }, (_, j) => (args.h0 ? args.h0[(stateIndex * B + b) * H + j]! : 0));
         let c: Float64Array = Float64Array.from({ length: H }, (_, j) => (args.c0 ? args.c0[(stateIndex * B + b) * H + j]! : 0));
-        const seqCaches: unknown[] = [];
+        const seqCaches: StepRecord[] = [];
         const len = lengths[b]!;
         for (let s = 0; s < len; s++) {
           const t = dir === 1 ? len - 1 - s : s;
           const x = Float64Array.from({ length: inputSize }, (_, i) => layerInput[(t * B + b) * inputSize + i]!);
-          const step = variant.reference.forward(w, x, h, c);
-          seqCaches.push(step.cache);
-          h = step.h;
-          c = step.c;
+          const masks = stepMasks(options, { layer, t, d: dir, b, batch: B, hidden: H });
+          const step = variant.reference.forward(w, x, h, c, masks.step);
+          seqCaches.push({ cache: step.cache, masks });
+          // The step's output and carried state are the zoned ones.
+          h = zoneout(h, step.h, masks.zoneHidden);
+          c = zoneout(c, step.c, masks.zoneCell);
           for (let j = 0; j < H; j++) output[(t * B + b) * D * H + dir * H + j] = h[j]!;
         }
         dirCaches.push(seqCaches);
@@ -137,7 +177,7 @@ function run(args: ReferenceRecurrentArgs, variant: CellVariant): Trace {
 }
 
 export function referenceRecurrent(args: ReferenceRecurrentArgs): ReferenceRecurrentResult {
-  const { output, h, c } = run(args, variantOf(args));
+  const { output, h, c } = run(args, variantOf(args), optionsOf(args));
   return { output, h, c };
 }
 
@@ -146,9 +186,10 @@ export function referenceRecurrentGradients(args: ReferenceRecurrentArgs, seeds:
   const { hiddenSize: H, numLayers, steps: T, batch: B } = args;
   const D = args.bidirectional ? 2 : 1;
   const variant = variantOf(args);
+  const options = optionsOf(args);
   const G = variant.gates.length;
   const lengths = args.lengths ?? new Array<number>(B).fill(T);
-  const trace = run(args, variant);
+  const trace = run(args, variant, options);
   const weights: Record<string, Float64Array> = {};
   const dh0 = new Float64Array(numLayers * D * B * H);
   const dc0 = variant.hasCellState ? new Float64Array(numLayers * D * B * H) : null;
@@ -160,13 +201,13 @@ export function referenceRecurrentGradients(args: ReferenceRecurrentArgs, seeds:
     dInput = new Float64Array(T * B * inputSize);
     for (let dir = 0; dir < D; dir++) {
       const suffix = suffixOf(layer, dir);
-      const w = layerWeights(args, variant, layer, dir, inputSize);
+      const w = layerWeights(args, variant, options, layer, dir, inputSize);
       const grads: ReferenceWeightGrads = {
         wIh: new Float64Array(G * H * inputSize),
         wHh: new Float64Array(G * H * H),
         bIh: new Float64Array(G * H),
         bHh: new Float64Array(G * H),
-        extra: Object.fromEntries(variant.cellParameters.map((p) => [p.kind, new Float64Array(p.size * H)])),
+        extra: Object.fromEntries(extraParameters(args, variant, options).map((p) => [p.kind, new Float64Array(p.length)])),
       };
       const stateIndex = layer * D + dir;
       for (let b = 0; b < B; b++) {
@@ -176,16 +217,20 @@ export function referenceRecurrentGradients(args: ReferenceRecurrentArgs, seeds:
         for (let s = len - 1; s >= 0; s--) {
           const t = dir === 1 ? len - 1 - s : s;
           const total = Float64Array.from(dh, (v, j) => v + dOut[(t * B + b) * D * H + dir * H + j]!);
-          const back = variant.reference.backward(w, trace.caches[layer]![dir]![b]![s]! as never, total, dc, grads);
+          const { cache, masks } = trace.caches[layer]![dir]![b]![s]!;
+          const zonedH = zoneoutBackward(total, masks.zoneHidden);
+          const zonedC = zoneoutBackward(dc, masks.zoneCell);
+          const back = variant.reference.backward(w, cache as never, zonedH.candidate, zonedC.candidate, grads, masks.step);
           for (let i = 0; i < inputSize; i++) add(dInput, (t * B + b) * inputSize + i, back.dx[i]!);
-          dh = back.dhPrev;
-          dc = back.dcPrev;
+          dh = plus(back.dhPrev, zonedH.previous);
+          dc = plus(back.dcPrev, zonedC.previous);
         }
         dh0.set(dh, (stateIndex * B + b) * H);
         dc0?.set(dc, (stateIndex * B + b) * H);
       }
       weights[`weight_ih${suffix}`] = grads.wIh;
-      weights[`weight_hh${suffix}`] = grads.wHh;
+      // Off the heads' blocks W_hh takes no part: its gradient there is 0.
+      weights[`weight_hh${suffix}`] = headBlockDiagonal(grads.wHh, H, options.heads);
       if (args.weights[`bias_ih${suffix}`]) {
         weights[`bias_ih${suffix}`] = grads.bIh;
         weights[`bias_hh${suffix}`] = grads.bHh;

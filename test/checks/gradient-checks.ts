@@ -7,7 +7,7 @@ import { referenceRecurrentGradients } from '../../src/reference/index.js';
 import { randomArray } from '../../src/util/random.js';
 import { compareArrays } from './compare.js';
 import type { CheckResult } from './kernel-checks.js';
-import { caseName, caseNetwork, spreadLengths, type RecurrentCase } from './recurrent-checks.js';
+import { caseName, caseNetwork, referenceCellOptions, spreadLengths, type RecurrentCase } from './recurrent-checks.js';
 
 /**
  * |gpu − ref| ≤ 1e-4 · (|ref| + rms(ref)): relative per element, with the array's RMS as the
@@ -76,6 +76,7 @@ export async function checkGradientCase(runtime: Runtime, c: RecurrentCase): Pro
       cell: c.cell, resetAfter: c.resetAfter ?? true, nonlinearity: c.nonlinearity ?? 'tanh', peephole: c.peephole ?? false,
       inputSize: I, hiddenSize: H, numLayers: L, bidirectional: c.bidirectional, weights, input: x, steps: T, batch: B,
       ...(lengths ? { lengths } : {}), ...(h0 ? { h0 } : {}), ...(c0 ? { c0 } : {}),
+      cellOptions: referenceCellOptions(c, true),
     },
     { output: seedOutput, h: seedH, ...(c.cell === 'lstm' ? { c: seedC } : {}) },
   );

@@ -5,6 +5,8 @@
  * how error grows with T.
  */
 import { GRU, LSTM, RNN, Tensor, type RecurrentNetwork, type Runtime, type TunedChoice } from '../../src/index.js';
+import type { CellOptions } from '../../src/recurrent/cell-options.js';
+import { cellMaskSeed } from '../../src/recurrent/state.js';
 import { referenceRecurrent, type CellType, type Nonlinearity } from '../../src/reference/index.js';
 import { randomArray } from '../../src/util/random.js';
 import { compareArrays } from './compare.js';
@@ -32,12 +34,42 @@ export interface RecurrentCase {
   seed?: number;
   /** Scheduler choices to force (as a tuner would), instead of the rules'. */
   schedule?: TunedChoice;
+  /** Options inside the cell (heads, layer norm, zoneout, recurrent dropout). */
+  inside?: CellOptions;
+  /** Forward as the first training forward (masks drawn) rather than for inference. */
+  training?: boolean;
+}
+
+/** The seed of the networks' masks in these checks. */
+const DROPOUT_SEED = 11;
+
+/** The reference's cellOptions for a case: the same rates, and the seeds of the network's first training forward. */
+export function referenceCellOptions(c: RecurrentCase, training: boolean) {
+  const { zoneout, recurrentDropout, ...inside } = c.inside ?? {};
+  return {
+    ...inside,
+    ...(zoneout === undefined ? {} : { zoneout: typeof zoneout === 'number' ? { hidden: zoneout } : zoneout }),
+    ...(recurrentDropout === undefined ? {} : { recurrentDropout: typeof recurrentDropout === 'number' ? { p: recurrentDropout } : recurrentDropout }),
+    training,
+    maskSeeds: Array.from({ length: c.numLayers }, (_, layer) => cellMaskSeed(DROPOUT_SEED, training ? 1 : 0, layer)),
+  };
+}
+
+function insideName(c: RecurrentCase): string {
+  const inside = c.inside ?? {};
+  return [
+    inside.heads && inside.heads > 1 ? `heads=${inside.heads}` : '',
+    inside.layerNorm ? 'ln' : '',
+    inside.zoneout ? `zoneout=${JSON.stringify(inside.zoneout)}` : '',
+    inside.recurrentDropout ? `rdrop=${JSON.stringify(inside.recurrentDropout)}` : '',
+    c.training ? 'training' : '',
+  ].filter(Boolean).join(',');
 }
 
 export function caseName(c: RecurrentCase): string {
   const variant = c.cell === 'gru' ? (c.resetAfter === false ? '-cho' : '') : c.cell === 'rnn' ? `-${c.nonlinearity ?? 'tanh'}` : c.peephole ? '-peephole' : '';
   const flags = [c.bidirectional ? 'bi' : '', c.withLengths ? 'lengths' : '', c.batchFirst ? 'batchFirst' : '', c.withInitialState ? 'h0' : '', c.bias === false ? 'nobias' : '', c.chunkLength ? `K=${c.chunkLength}` : '']
-    .concat(c.schedule ? [`schedule=${JSON.stringify(c.schedule)}`] : [])
+    .concat(c.schedule ? [`schedule=${JSON.stringify(c.schedule)}`] : [], [insideName(c)])
     .filter(Boolean)
     .join(',');
   return `${c.cell}${variant} L=${c.numLayers} I=${c.inputSize} H=${c.hiddenSize} T=${c.steps} B=${c.batch}${flags ? ` ${flags}` : ''}`;
@@ -52,6 +84,8 @@ export function makeNetwork(runtime: Runtime, c: RecurrentCase): RecurrentNetwor
     batchFirst: c.batchFirst ?? false,
     bias: c.bias ?? true,
     init: { seed: c.seed ?? 7 },
+    ...(c.inside ?? {}),
+    dropoutSeed: DROPOUT_SEED,
     ...(c.chunkLength ? { chunkLength: c.chunkLength } : {}),
   };
   const network =
@@ -104,10 +138,13 @@ export async function checkRecurrentCase(runtime: Runtime, c: RecurrentCase): Pr
   const stateShape = [c.numLayers * D, B, H];
   const h0Tensor = h0 ? Tensor.from(runtime, h0, stateShape) : undefined;
   const c0Tensor = c0 ? Tensor.from(runtime, c0, stateShape) : undefined;
-  const result = network.forward(input, { ...(h0Tensor ? { h0: h0Tensor } : {}), ...(c0Tensor ? { c0: c0Tensor } : {}), ...(lengths ? { lengths } : {}) });
+  const state = { ...(h0Tensor ? { h0: h0Tensor } : {}), ...(c0Tensor ? { c0: c0Tensor } : {}), ...(lengths ? { lengths } : {}) };
+  const pass = c.training ? network.forwardTrain(input, state) : null;
+  const result = pass ?? network.forward(input, state);
   let output: ArrayLike<number> = await result.output.read();
   const h = await result.h.read();
   const cell = result.c ? await result.c.read() : null;
+  pass?.release();
   for (const t of [input, h0Tensor, c0Tensor, result.output, result.h, result.c]) t?.dispose();
   network.dispose();
 
@@ -127,6 +164,7 @@ export async function checkRecurrentCase(runtime: Runtime, c: RecurrentCase): Pr
     ...(lengths ? { lengths } : {}),
     ...(h0 ? { h0 } : {}),
     ...(c0 ? { c0 } : {}),
+    cellOptions: referenceCellOptions(c, c.training ?? false),
   });
 
   if (c.batchFirst) {

@@ -111,3 +111,38 @@ export function backwardSizeCases(): RecurrentCase[] {
   }
   return cases;
 }
+
+/**
+ * The options inside the cell (issue 14), alone and combined, for every cell family: heads
+ * (dividing H, odd head sizes, H = 1024 with 8 heads), zoneout and recurrent dropout in
+ * training (masks drawn) and evaluation (expectations), with stacking, both directions,
+ * lengths, batch-first, chunk lengths and the split-hidden strategy. `forward` cases run
+ * the forward only; the others run forward and backward (backward always trains).
+ */
+export function insideCases(): { forward: RecurrentCase[]; both: RecurrentCase[] } {
+  const forward: RecurrentCase[] = [];
+  const both: RecurrentCase[] = [];
+  const small = { inputSize: 3, steps: 5, batch: 3, withLengths: true } as const;
+  for (const variant of CELL_VARIANTS) {
+    const lstm = variant.cell === 'lstm';
+    const candidate = variant.cell !== 'rnn';
+    const zoneout = lstm ? { hidden: 0.3, cell: 0.4 } : 0.3;
+    const recurrentDropout = candidate ? { recurrentDropout: 0.4 } : {};
+    // Evaluation: zoneout's expectation (dropout is off outside training).
+    forward.push({ ...variant, ...small, hiddenSize: 6, numLayers: 2, bidirectional: true, inside: { heads: 2, zoneout, ...recurrentDropout } });
+    both.push(
+      { ...variant, ...small, hiddenSize: 8, numLayers: 2, bidirectional: true, withInitialState: true, inside: { heads: 2 }, training: true },
+      { ...variant, ...small, hiddenSize: 9, numLayers: 1, bidirectional: false, inside: { heads: 3, zoneout }, training: true, schedule: { strategy: 'split', unitSpan: 2, batchBlock: 2, workgroupSize: 32 } },
+      { ...variant, ...small, hiddenSize: 1, numLayers: 1, bidirectional: true, inside: { zoneout }, training: true },
+      { ...variant, ...small, hiddenSize: 7, numLayers: 2, bidirectional: true, batchFirst: true, chunkLength: 2, inside: { heads: 1, zoneout, ...recurrentDropout }, training: true },
+    );
+    if (candidate) {
+      both.push({ ...variant, ...small, hiddenSize: 12, numLayers: 1, bidirectional: true, batch: 11, inside: { heads: 4, recurrentDropout: { p: 0.5, perSequence: true } }, training: true, schedule: { batchBlock: 4, workgroupSize: 64 } });
+    }
+  }
+  // A large head count at a large width: forward and backward against the float64 reference.
+  for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+    both.push({ cell, inputSize: 8, hiddenSize: 1024, numLayers: 1, bidirectional: false, steps: 2, batch: 1, inside: { heads: 8, zoneout: 0.2 }, training: true });
+  }
+  return { forward, both };
+}

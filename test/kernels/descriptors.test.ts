@@ -33,7 +33,7 @@ import type { DeviceTraits, KernelDescriptor, KernelLaunch } from '../../src/gpu
 import type { ConstantValue } from '../../src/gpu/kernel-cache.js';
 import { packUniforms, reflectEntryPoint } from '../../src/gpu/reflection.js';
 import type { CellConfig } from '../../src/core/types.js';
-import type { RecurrentKernel, RecurrentKernelCall } from '../../src/kernels/recurrent_common.js';
+import { NO_MASKS, type RecurrentKernel, type RecurrentKernelCall } from '../../src/kernels/recurrent_common.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -61,14 +61,16 @@ function samples<Call>(kernel: KernelDescriptor<Call>, ...calls: Call[]): Sample
 /** Two chunks of a bidirectional layer, under two schedules, for each cell variant given. */
 function recurrentSamples(kernel: RecurrentKernel, configs: CellConfig[]): Samples {
   const calls = configs.flatMap((config): RecurrentKernelCall[] => [
-    { config, shape: { steps: 5, batch: 6, hidden: 16, directions: 2 }, schedule: { strategy: 'persistent', unitSpan: 16, batchTile: 2, batchBlock: 2, workgroupSize: 64, chunkLength: 8 }, save: true, batchFirst: false, hasLengths: true, stateOffset: 0, stateWrite: 0, begin: 0 },
-    { config, shape: { steps: 9, batch: 3, hidden: 24, directions: 1 }, schedule: { strategy: 'split', unitSpan: 8, batchTile: 4, batchBlock: 4, workgroupSize: 128, chunkLength: 4 }, save: false, batchFirst: true, hasLengths: false, stateOffset: 72, stateWrite: 144, begin: 4 },
+    { config, shape: { steps: 5, batch: 6, hidden: 16, directions: 2 }, schedule: { strategy: 'persistent', unitSpan: 16, batchTile: 2, batchBlock: 2, workgroupSize: 64, chunkLength: 8 }, save: true, batchFirst: false, hasLengths: true, stateOffset: 0, stateWrite: 0, begin: 0, masks: NO_MASKS },
+    { config, shape: { steps: 9, batch: 3, hidden: 24, directions: 1 }, schedule: { strategy: 'split', unitSpan: 8, batchTile: 4, batchBlock: 4, workgroupSize: 128, chunkLength: 4 }, save: false, batchFirst: true, hasLengths: false, stateOffset: 72, stateWrite: 144, begin: 4, masks: { ...NO_MASKS, sample: true, seed: 7 } },
   ]);
   return samples(kernel, ...calls);
 }
 const lstm = (peephole: boolean): CellConfig => ({ cell: 'lstm', resetAfter: false, nonlinearity: 'tanh', peephole });
 const gru = (resetAfter: boolean): CellConfig => ({ cell: 'gru', resetAfter, nonlinearity: 'tanh' });
 const rnn = (nonlinearity: 'tanh' | 'relu'): CellConfig => ({ cell: 'rnn', resetAfter: false, nonlinearity });
+/** The options inside the cell that change a kernel's constants and grid. */
+const inCell = { heads: 2, zoneout: true, recurrentDropout: true } as const;
 
 const gemmSizes: GemmKernelCall = { M: 33, N: 70, K: 9, lda: 9, ldb: 70, ldc: 70, hasBias: false };
 const SAMPLES: readonly Samples[] = [
@@ -130,12 +132,12 @@ const SAMPLES: readonly Samples[] = [
     { op: 'selectBeams', inputs: 3, width: 4, classes: 30, eos: 1, alpha: 1, step: 0, noRepeatNgram: 3 },
     { op: 'gatherRows', blocks: 2, inRows: 12, outRows: 12, rowWidth: 16 },
   ),
-  recurrentSamples(lstmForwardKernel, [lstm(false), lstm(true)]),
-  recurrentSamples(lstmBackwardKernel, [lstm(false), lstm(true)]),
-  recurrentSamples(gruForwardKernel, [gru(true), gru(false)]),
-  recurrentSamples(gruBackwardKernel, [gru(true), gru(false)]),
-  recurrentSamples(rnnForwardKernel, [rnn('tanh'), rnn('relu')]),
-  recurrentSamples(rnnBackwardKernel, [rnn('tanh'), rnn('relu')]),
+  recurrentSamples(lstmForwardKernel, [lstm(false), lstm(true), { ...lstm(false), ...inCell }]),
+  recurrentSamples(lstmBackwardKernel, [lstm(false), lstm(true), { ...lstm(true), ...inCell }]),
+  recurrentSamples(gruForwardKernel, [gru(true), gru(false), { ...gru(false), ...inCell }]),
+  recurrentSamples(gruBackwardKernel, [gru(true), gru(false), { ...gru(true), ...inCell }]),
+  recurrentSamples(rnnForwardKernel, [rnn('tanh'), rnn('relu'), { ...rnn('relu'), heads: 2, zoneout: true }]),
+  recurrentSamples(rnnBackwardKernel, [rnn('tanh'), rnn('relu'), { ...rnn('tanh'), heads: 2, zoneout: true }]),
 ];
 
 // ---- An independent reading of the WGSL text ----
