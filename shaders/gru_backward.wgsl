@@ -16,6 +16,11 @@
 //                 pre-activations (W_hn multiplies r ⊙ h there)
 //                 dh_carry ← W_hrᵀ · d_r + W_hzᵀ · d_z + d(r ⊙ h) · r + direct
 //
+// LAYER_NORM (PyTorch's form only): the recurrent pre-activations are α_h ⊙ r̂ + b, so
+// d_gates_h stays their gradient (for b_hh and β_h) and the product W_hh · h gets
+// d_recurrent = rstd · (dr̂ − mean(dr̂) − r̂ · mean(dr̂ ⊙ r̂)) with dr̂ = α_h ⊙ d_gates_h (means
+// over the head's 3·HS); dh_carry uses d_recurrent.
+//
 // Workgroups run processing steps step_begin + step_count − 1 down to step_begin; dh and
 // the step's gate gradients stay in workgroup memory. Steps past a sequence's end pass dh
 // through unchanged and write zero gate gradients.
@@ -24,17 +29,19 @@ override BB: u32 = 4;       // sequences per work item of the recurrent product:
 override RESET_AFTER: bool = true;
 override ZONEOUT: bool = false;
 override RECURRENT_DROPOUT: bool = false;
+override SAVED: u32 = 5u;   // 9 with LAYER_NORM
 
 const GATES: u32 = 3u;
-const SAVED: u32 = 5u;
 const REVERSE = true;
 
-@group(0) @binding(1) var<storage, read> saved: array<f32>;          // rows × [D, 5, H]: r, z, n, e, h_prev
+@group(0) @binding(1) var<storage, read> saved: array<f32>;          // rows × [D, SAVED, H]: r, z, n, e, h_prev (LAYER_NORM: r̂_r, r̂_z, r̂_n, rstd)
 @group(0) @binding(2) var<storage, read> d_out: array<f32>;          // rows × [D, H]: dL/d output
 @group(0) @binding(3) var<storage, read> w_hh_t: array<f32>;         // [D, H, 3H] (W_hh transposed; block diagonal by head)
 @group(0) @binding(5) var<storage, read_write> dh_state: array<f32>; // [L·D, B, H]; in: dL/dh after chunk, out: before
 @group(0) @binding(6) var<storage, read_write> d_gates: array<f32>;  // rows × [D, 3H]: of X·W_ihᵀ + b_ih
 @group(0) @binding(7) var<storage, read_write> d_gates_h: array<f32>; // rows × [D, 3H]: of W_hh·h + b_hh (RESET_AFTER only)
+@group(0) @binding(8) var<storage, read> cell_params: array<f32>;    // [D, 3H] when LAYER_NORM: α_h
+@group(0) @binding(9) var<storage, read_write> d_recurrent: array<f32>; // rows × [D, 3H] when LAYER_NORM: of W_hh · h
 
 var<workgroup> dg_buf: array<f32, BT * GATES * HS>;  // [BT][3][HS], the head's recurrent-side gate gradients
 var<workgroup> dh_buf: array<f32, BT * HS>;          // [BT][HS], dL/dh from later steps
@@ -52,6 +59,7 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
     gate_gradients(tile, item / HS, j, step.s, owns(tile, j));
   }
   workgroupBarrier();
+  if (LAYER_NORM) { recurrent_norm_gradient(tile, lid, step.s); }
 
   let d = tile.d;
   let b0 = tile.b0;
@@ -161,10 +169,45 @@ fn gate_gradients(tile: Tile, row: u32, j: u32, s: u32, owned: bool) {
   }
   let out_at = unit_index(d, t, b, GATES, 0u, j);
   for (var g = 0u; g < GATES; g++) {
-    dg_buf[row * GATES * HS + g * HS + j - tile.head0] = recurrent_side[g];
+    var dg = recurrent_side[g];
+    if (LAYER_NORM) { dg *= cell_params[(d * GATES + g) * H + j]; }
+    dg_buf[row * GATES * HS + g * HS + j - tile.head0] = dg;
     if (owned) {
       d_gates[out_at + g * H] = input_side[g];
       if (RESET_AFTER) { d_gates_h[out_at + g * H] = recurrent_side[g]; }
     }
   }
+}
+
+// Saved slot `slot` of tile row `row`, unit j at processing step s; 0 past the sequence's end.
+fn saved_at(tile: Tile, row: u32, j: u32, s: u32, slot: u32) -> f32 {
+  let b = tile.b0 + row;
+  if (s >= sequence_length(b)) { return 0.0; }
+  return saved[unit_index(tile.d, time_of(tile.d, b, s), b, SAVED, slot, j)];
+}
+
+// (dr̂, dr̂ · r̂) for entry i = g·HS + unit of the head.
+fn row_term(which: u32, tile: Tile, row: u32, i: u32, s: u32) -> vec2<f32> {
+  let grad = dg_buf[row * GATES * HS + i];
+  return vec2<f32>(grad, grad * saved_at(tile, row, tile.head0 + i % HS, s, 5u + i / HS));
+}
+
+// The recurrent norm's backward: dg_buf (dr̂) becomes the gradient of W_hh · h.
+fn recurrent_norm_gradient(tile: Tile, lid: u32, s: u32) {
+  sum_rows(tile, lid, 0u, GATES * HS, s);
+  for (var item = lid; item < tile.rows * GATES * HS; item += WG) {
+    let row = item / (GATES * HS);
+    let i = item % (GATES * HS);
+    let j = tile.head0 + i % HS;
+    let b = tile.b0 + row;
+    let count = f32(GATES * HS);
+    let r_hat = saved_at(tile, row, j, s, 5u + i / HS);
+    let d_r = saved_at(tile, row, j, s, 8u) * (dg_buf[item] - row_sums[row].x / count - r_hat * row_sums[row].y / count);
+    dg_buf[item] = d_r;
+    if (owns(tile, j)) {
+      let t = select(s, time_of(tile.d, b, s), s < sequence_length(b));
+      d_recurrent[unit_index(tile.d, t, b, GATES, i / HS, j)] = d_r;
+    }
+  }
+  workgroupBarrier();
 }

@@ -8,6 +8,8 @@
 //   RECURRENT_DROPOUT (Semeniuta et al.): D scales n by a hashed 0 or 1/(1 − p); else D = 1.
 //   ZONEOUT (Krueger et al.): h' = m ⊙ h + (1 − m) ⊙ h̃, m hashed 0/1 when training, the
 //     rate in evaluation; else h' = h̃.
+//   LAYER_NORM (PyTorch's form only): W_hh h + b_hh becomes α_h ⊙ r̂ + b, r̂ the normalised
+//     W_hh · h over the head's 3·HS products, b = b_hh + β_h; x is already LN(X · W_ihᵀ) + b_ih.
 //
 // x = X · W_ihᵀ + b_ih was computed for every step by one GEMM before this dispatch.
 // h stays in workgroup memory (double buffered). Invocations take work items (unit j,
@@ -24,24 +26,38 @@ override RESET_AFTER: bool = true;
 override AUX_SIZE: u32 = 1; // 2·BT·HS for Cho's form (r ⊙ h and z), else 1
 override ZONEOUT: bool = false;
 override RECURRENT_DROPOUT: bool = false;
+override SAVED: u32 = 5u;       // 9 with LAYER_NORM
+override NORM_SIZE: u32 = 1u;   // LAYER_NORM: BT · 3 · HS, else 1
 
 const GATES: u32 = 3u;
-const SAVED: u32 = 5u;
 const REVERSE = false;
+// row_term kinds: the recurrent products, centred.
+const PRODUCTS = 0u;
+const PRODUCTS_CENTRED = 1u;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 3H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 3H] (W_hh transposed; block diagonal by head)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;         // [D, 3H]
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;    // rows × [D, H]
-@group(0) @binding(7) var<storage, read_write> saved: array<f32>;  // rows × [D, 5, H] when SAVE: r, z, n, W_hn h + b_hn (or r ⊙ h), h_prev
+@group(0) @binding(7) var<storage, read_write> saved: array<f32>;  // rows × [D, SAVED, H] when SAVE: r, z, n, W_hn h + b_hn (or r ⊙ h), h_prev
+                                                                   //   (LAYER_NORM: then r̂_r, r̂_z, r̂_n, rstd)
+@group(0) @binding(8) var<storage, read> cell_params: array<f32>;  // [D, 3H] when LAYER_NORM: α_h
 
 var<workgroup> h_buf: array<f32, 2u * BT * HS>;  // [2][BT][HS], by step parity
 var<workgroup> aux: array<f32, AUX_SIZE>;        // Cho's form: [BT][HS] of r ⊙ h, then [BT][HS] of z
+var<workgroup> norm_buf: array<f32, NORM_SIZE>;  // LAYER_NORM: [BT][3][HS] recurrent products
 
 fn load_unit(i: u32, at: u32) { h_buf[i] = h_state[at]; }
 
 fn store_unit(i: u32, at: u32, last: u32) { h_state[at] = h_buf[last + i]; }
+
+fn row_term(which: u32, tile: Tile, row: u32, i: u32, s: u32) -> vec2<f32> {
+  let v = norm_buf[row * GATES * HS + i];
+  if (which == PRODUCTS) { return vec2<f32>(v, 0.0); }
+  let centred = v - row_mean(row, GATES * HS);
+  return vec2<f32>(v, centred * centred);
+}
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
   let w_base = tile.d * H * GATES * H + tile.head0 * GATES * H;
@@ -70,7 +86,35 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
     let bias = vec4<f32>(b_hh[bias_base + j], b_hh[bias_base + H + j], b_hh[bias_base + 2u * H + j], 0.0);
     for (var r = 0u; r < BB; r++) {
       if (first + r >= tile.rows) { break; }
-      if (RESET_AFTER) { finish_after(tile, first + r, j, step, acc[r] + bias); } else { gates_before(tile, first + r, j, step, acc[r] + bias); }
+      if (LAYER_NORM) {
+        let at = (first + r) * GATES * HS + j - tile.head0;
+        for (var g = 0u; g < GATES; g++) { norm_buf[at + g * HS] = acc[r][g]; }
+      } else if (RESET_AFTER) {
+        finish_after(tile, first + r, j, step, acc[r] + bias);
+      } else {
+        gates_before(tile, first + r, j, step, acc[r] + bias);
+      }
+    }
+  }
+
+  if (LAYER_NORM) {
+    workgroupBarrier();
+    row_moments(tile, lid, PRODUCTS, PRODUCTS_CENTRED, GATES * HS, step.s);
+    for (var item = lid; item < tile.rows * tile.units; item += WG) {
+      let row = item / tile.units;
+      let j = tile.unit0 + item % tile.units;
+      let at = row * GATES * HS + j - tile.head0;
+      let rstd = row_rstd(row, GATES * HS);
+      let normalised = (vec3<f32>(norm_buf[at], norm_buf[at + HS], norm_buf[at + 2u * HS]) - row_mean(row, GATES * HS)) * rstd;
+      let alpha = vec3<f32>(cell_params[bias_base + j], cell_params[bias_base + H + j], cell_params[bias_base + 2u * H + j]);
+      let bias = vec3<f32>(b_hh[bias_base + j], b_hh[bias_base + H + j], b_hh[bias_base + 2u * H + j]);
+      finish_after(tile, row, j, step, vec4<f32>(alpha * normalised + bias, 0.0));
+      let b = tile.b0 + row;
+      if (SAVE && step.s < sequence_length(b)) {
+        let s_at = unit_index(tile.d, time_of(tile.d, b, step.s), b, SAVED, 5u, j);
+        for (var g = 0u; g < GATES; g++) { saved[s_at + g * H] = normalised[g]; }
+        saved[s_at + 3u * H] = rstd;
+      }
     }
   }
 

@@ -6,6 +6,11 @@
 //   RECURRENT_DROPOUT (Semeniuta et al.): D scales g by a hashed 0 or 1/(1 − p); else D = 1.
 //   ZONEOUT (Krueger et al.): c' = m_c ⊙ c + (1 − m_c) ⊙ c̃, h' = m_h ⊙ h + (1 − m_h) ⊙ h̃,
 //     m hashed 0/1 when training, the rate in evaluation; else c' = c̃, h' = h̃.
+//   LAYER_NORM (Ba et al.): gates = pre + b + α_h ⊙ r̂ with r̂ the normalised W_hh · h over
+//     the head's 4·HS products, and h̃ = σ(o) ⊙ tanh(α_c ⊙ ĉ + β_c) with ĉ the normalised c̃
+//     over the head's units; pre is already normalised (LN(X · W_ihᵀ) + b_ih) and b holds
+//     b_hh + β_h. Three more phases per step: products to workgroup memory, their moments,
+//     the gates and c̃, the moments of c̃, then h.
 //
 // pre = X · W_ihᵀ + b_ih was computed for every step by one GEMM before this dispatch.
 // h (double buffered) and c stay in workgroup memory across the chunk, one barrier per
@@ -19,10 +24,16 @@ override SAVE: bool = false; // keep activations for backward in `saved`
 override PEEPHOLE: bool = false;
 override ZONEOUT: bool = false;
 override RECURRENT_DROPOUT: bool = false;
+override SAVED: u32 = 7u;       // 14 with LAYER_NORM
+override NORM_SIZE: u32 = 1u;   // LAYER_NORM: BT · 4 · HS, else 1
 
 const GATES: u32 = 4u;
-const SAVED: u32 = 7u;
 const REVERSE = false;
+// row_term kinds: the recurrent products, centred; c̃, centred.
+const PRODUCTS = 0u;
+const PRODUCTS_CENTRED = 1u;
+const CELL = 2u;
+const CELL_CENTRED = 3u;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 4H]: X · W_ihᵀ + b_ih
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 4H] (W_hh transposed; block diagonal by head)
@@ -30,11 +41,13 @@ const REVERSE = false;
 @group(0) @binding(5) var<storage, read_write> h_state: array<f32>; // [L·D, B, H]; in: before chunk, out: after
 @group(0) @binding(6) var<storage, read_write> c_state: array<f32>; // [L·D, B, H]
 @group(0) @binding(7) var<storage, read_write> out: array<f32>;    // rows × [D, H]
-@group(0) @binding(8) var<storage, read_write> saved: array<f32>;  // rows × [D, 7, H] when SAVE: i, f, g, o, c̃, c_prev, h_prev
-@group(0) @binding(9) var<storage, read> peephole: array<f32>;     // [D, 3H] when PEEPHOLE: p_i, p_f, p_o
+@group(0) @binding(8) var<storage, read_write> saved: array<f32>;  // rows × [D, SAVED, H] when SAVE: i, f, g, o, c̃, c_prev, h_prev
+                                                                   //   (LAYER_NORM: then r̂_i, r̂_f, r̂_g, r̂_o, ĉ, rstd_h, rstd_c)
+@group(0) @binding(9) var<storage, read> cell_params: array<f32>;  // [D, 3, H] PEEPHOLE: p_i, p_f, p_o; [D, 6, H] LAYER_NORM: α_h (4), α_c, β_c
 
 var<workgroup> h_buf: array<f32, 2u * BT * HS>;   // [2][BT][HS], by step parity
 var<workgroup> c_buf: array<f32, BT * HS>;        // [BT][HS]
+var<workgroup> norm_buf: array<f32, NORM_SIZE>;   // LAYER_NORM: [BT][4][HS] products, then c̃ (slot 0) and o (slot 3)
 
 fn load_unit(i: u32, at: u32) {
   h_buf[i] = h_state[at];
@@ -71,13 +84,92 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
         acc[7] = fma(vec4<f32>(h_buf[hi.w + k]), w, acc[7]);
       }
     }
-    let b_at = tile.d * GATES * H + j;
-    let bias = vec4<f32>(b_hh[b_at], b_hh[b_at + H], b_hh[b_at + 2u * H], b_hh[b_at + 3u * H]);
+    let bias = bias_of(tile.d, j);
     for (var r = 0u; r < BB; r++) {
-      if (first + r < tile.rows) { finish(tile, first + r, j, step, acc[r] + bias); }
+      if (first + r >= tile.rows) { break; }
+      if (LAYER_NORM) {
+        let at = (first + r) * GATES * HS + j - tile.head0;
+        for (var g = 0u; g < GATES; g++) { norm_buf[at + g * HS] = acc[r][g]; }
+      } else {
+        finish(tile, first + r, j, step, acc[r] + bias);
+      }
     }
   }
   workgroupBarrier();
+  if (LAYER_NORM) {
+    row_moments(tile, lid, PRODUCTS, PRODUCTS_CENTRED, GATES * HS, step.s);
+    for (var item = lid; item < tile.rows * tile.units; item += WG) {
+      let row = item / tile.units;
+      let j = tile.unit0 + item % tile.units;
+      let at = row * GATES * HS + j - tile.head0;
+      let products = vec4<f32>(norm_buf[at], norm_buf[at + HS], norm_buf[at + 2u * HS], norm_buf[at + 3u * HS]);
+      let normalised = (products - row_mean(row, GATES * HS)) * row_rstd(row, GATES * HS);
+      let alpha = vec4<f32>(cell_param(tile.d, 0u, j), cell_param(tile.d, 1u, j), cell_param(tile.d, 2u, j), cell_param(tile.d, 3u, j));
+      finish(tile, row, j, step, alpha * normalised + bias_of(tile.d, j));
+      save_normalised(tile, row, j, step, normalised, 7u);
+    }
+    workgroupBarrier();
+    row_moments(tile, lid, CELL, CELL_CENTRED, HS, step.s);
+    for (var item = lid; item < tile.rows * tile.units; item += WG) {
+      emit_normed(tile, item / tile.units, tile.unit0 + item % tile.units, step);
+    }
+    workgroupBarrier();
+  }
+}
+
+fn bias_of(d: u32, j: u32) -> vec4<f32> {
+  let at = d * GATES * H + j;
+  return vec4<f32>(b_hh[at], b_hh[at + H], b_hh[at + 2u * H], b_hh[at + 3u * H]);
+}
+
+// Parameter `slot` of unit j in cell_params ([D, slots, H]).
+fn cell_param(d: u32, slot: u32, j: u32) -> f32 {
+  let slots = select(3u, 6u, LAYER_NORM);
+  return cell_params[(d * slots + slot) * H + j];
+}
+
+fn row_term(which: u32, tile: Tile, row: u32, i: u32, s: u32) -> vec2<f32> {
+  // Products are [4][HS] per row; c̃ waits in slot 0 of the same row.
+  let v = norm_buf[row * GATES * HS + i];
+  if (which == PRODUCTS || which == CELL) { return vec2<f32>(v, 0.0); }
+  let centred = v - row_mean(row, select(HS, GATES * HS, which == PRODUCTS_CENTRED));
+  return vec2<f32>(v, centred * centred);
+}
+
+// With SAVE, the normalised values of a unit from saved slot `first` on (one per vector
+// component), and the row's rstd in slot `first` + 4 + 1 (rstd_h).
+fn save_normalised(tile: Tile, row: u32, j: u32, step: Step, normalised: vec4<f32>, first: u32) {
+  let b = tile.b0 + row;
+  if (!SAVE || step.s >= sequence_length(b)) { return; }
+  let at = unit_index(tile.d, time_of(tile.d, b, step.s), b, SAVED, first, j);
+  for (var g = 0u; g < GATES; g++) { saved[at + g * H] = normalised[g]; }
+  saved[at + 5u * H] = row_rstd(row, GATES * HS);
+}
+
+// LAYER_NORM's last phase for tile row `row`, unit j: h̃ from the normalised c̃, then zoneout.
+fn emit_normed(tile: Tile, row: u32, j: u32, step: Step) {
+  let b = tile.b0 + row;
+  if (step.s >= sequence_length(b)) { return; }
+  let d = tile.d;
+  let t = time_of(d, b, step.s);
+  let u = local_unit(tile, row, j);
+  let at = row * GATES * HS + j - tile.head0;
+  let rstd = row_rstd(row, HS);
+  let c_hat = (norm_buf[at] - row_mean(row, HS)) * rstd;
+  let h_new = norm_buf[at + 3u * HS] * tanh_clamped(cell_param(d, 4u, j) * c_hat + cell_param(d, 5u, j));
+  let h_prev = h_buf[step.prev + u];
+  var h = h_new;
+  if (ZONEOUT) {
+    let m_h = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
+    h = m_h * h_prev + (1.0 - m_h) * h_new;
+  }
+  h_buf[step.next + u] = h;
+  out[unit_index(d, t, b, 1u, 0u, j)] = h;
+  if (SAVE) {
+    let s_at = unit_index(d, t, b, SAVED, 11u, j);
+    saved[s_at] = c_hat;
+    saved[s_at + 2u * H] = rstd;
+  }
 }
 
 // Gate math for tile row `row`, unit j, at this step: updates c, writes h', out and (when
@@ -94,8 +186,8 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
   var a = recurrent + vec4<f32>(pre[p], pre[p + H], pre[p + 2u * H], pre[p + 3u * H]);
   var p_o = 0.0;
   if (PEEPHOLE) {
-    a += vec4<f32>(peephole[d * 3u * H + j], peephole[d * 3u * H + H + j], 0.0, 0.0) * c_prev;
-    p_o = peephole[d * 3u * H + 2u * H + j];
+    a += vec4<f32>(cell_param(d, 0u, j), cell_param(d, 1u, j), 0.0, 0.0) * c_prev;
+    p_o = cell_param(d, 2u, j);
   }
   let i = sigmoid(a.x);
   let f = sigmoid(a.y);
@@ -104,18 +196,27 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
   if (RECURRENT_DROPOUT) { kept_g = g * dropout_factor(t, d, b, j); }
   let c_new = f * c_prev + i * kept_g;
   let o = sigmoid(a.w + p_o * c_new);
-  let h_new = o * tanh_clamped(c_new);
   var c = c_new;
-  var h = h_new;
   if (ZONEOUT) {
     let m_c = zoneout_weight(2u, params.zoneout_c, t, d, b, j);
-    let m_h = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
     c = m_c * c_prev + (1.0 - m_c) * c_new;
-    h = m_h * h_prev + (1.0 - m_h) * h_new;
   }
   c_buf[u] = c;
-  h_buf[step.next + u] = h;
-  out[unit_index(d, t, b, 1u, 0u, j)] = h;
+  if (LAYER_NORM) {
+    // h waits for the moments of c̃: c̃ and o go where this unit's products were.
+    let at = row * GATES * HS + j - tile.head0;
+    norm_buf[at] = c_new;
+    norm_buf[at + 3u * HS] = o;
+  } else {
+    let h_new = o * tanh_clamped(c_new);
+    var h = h_new;
+    if (ZONEOUT) {
+      let m_h = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
+      h = m_h * h_prev + (1.0 - m_h) * h_new;
+    }
+    h_buf[step.next + u] = h;
+    out[unit_index(d, t, b, 1u, 0u, j)] = h;
+  }
   if (SAVE) {
     let at = unit_index(d, t, b, SAVED, 0u, j);
     saved[at] = i;

@@ -10,7 +10,8 @@
 // diagonal), so no workgroup reads another's units; one head (HS = H) is the dense cell.
 //
 // Each kernel declares GATES (gate blocks per unit), SAVED (activations per unit kept for
-// backward) and REVERSE (backward kernels), and defines load_unit(i, at) and
+// backward) and REVERSE (backward kernels), and defines load_unit(i, at),
+// row_term(which, tile, row, i, s) (the terms of sum_rows, for layer norm) and
 // store_unit(i, at, last) (element i of the tile's [BT][HS] carried state in workgroup
 // memory, element `at` of the state buffers; `last` is the half a double-buffered state
 // ends in) and run_step(tile, lid, step). Per-unit workgroup arrays are [BT][HS] (or
@@ -21,6 +22,12 @@ override HS: u32;           // units per head (H with one head): a workgroup's u
 override BT: u32;           // sequences per workgroup
 override WG: u32 = 256;     // invocations per workgroup
 override US: u32 = 64;      // split_step: hidden units each workgroup owns
+override LAYER_NORM: bool = false;  // layer normalisation inside the cell (Ba et al. 2016)
+override SUM_SLOTS: u32 = 1u;       // LAYER_NORM: BT · SLICES partial sums, else 1
+override ROW_SLOTS: u32 = 1u;       // LAYER_NORM: BT, else 1
+
+// sum_rows splits each row's terms into SLICES interleaved slices.
+const SLICES: u32 = 32u;
 
 struct RecurrentParams {
   batch: u32,          // B
@@ -39,10 +46,14 @@ struct RecurrentParams {
   mask_seed: u32,      // this layer's seed of the zoneout and dropout masks
   masks: u32,          // bit 0: sample masks (training; else zoneout's expectation, no dropout);
                        // bit 1: one recurrent-dropout mask per sequence
+  norm_eps: f32,       // LAYER_NORM: ε inside the square root
 }
 
 @group(0) @binding(0) var<uniform> params: RecurrentParams;
 @group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
+
+var<workgroup> partial_sums: array<vec2<f32>, SUM_SLOTS>;   // [BT][SLICES]
+var<workgroup> row_sums: array<vec2<f32>, ROW_SLOTS>;       // [BT]: sum_rows' result
 
 fn sigmoid(x: f32) -> f32 {
   // exp of a non-positive argument never overflows.
@@ -161,6 +172,43 @@ struct Step {
 fn tile_of(d: u32, b0: u32, head0: u32, unit0: u32, units: u32) -> Tile {
   let at = (d * params.batch + b0) * H;
   return Tile(d, b0, min(BT, params.batch - b0), params.state_offset + at, params.state_write + at, head0, unit0, units);
+}
+
+// row_sums[row] = Σ_{i < count} row_term(which, tile, row, i, s) for every row of the tile:
+// each of SLICES work items per row sums an interleaved slice, then one sums the slices
+// in a fixed order (deterministic, no atomics). Call from uniform control flow; ends with
+// a barrier, so every invocation can read the result.
+fn sum_rows(tile: Tile, lid: u32, which: u32, count: u32, s: u32) {
+  for (var item = lid; item < tile.rows * SLICES; item += WG) {
+    let row = item / SLICES;
+    var sum = vec2<f32>(0.0);
+    for (var i = item % SLICES; i < count; i += SLICES) { sum += row_term(which, tile, row, i, s); }
+    partial_sums[item] = sum;
+  }
+  workgroupBarrier();
+  for (var row = lid; row < tile.rows; row += WG) {
+    var sum = vec2<f32>(0.0);
+    for (var k = 0u; k < SLICES; k++) { sum += partial_sums[row * SLICES + k]; }
+    row_sums[row] = sum;
+  }
+  workgroupBarrier();
+}
+
+// Mean and 1/sqrt(variance + ε) of each row's `count` values (row_term kinds `values` and
+// `centred`): two passes, the second over deviations from the first's mean, for a variance
+// that does not cancel. The result stays in row_sums until the next sum_rows.
+fn row_moments(tile: Tile, lid: u32, values: u32, centred: u32, count: u32, s: u32) {
+  sum_rows(tile, lid, values, count, s);
+  // The centred pass re-sums the values beside the squares, so x keeps the mean's sum.
+  sum_rows(tile, lid, centred, count, s);
+}
+
+fn row_mean(row: u32, count: u32) -> f32 {
+  return row_sums[row].x / f32(count);
+}
+
+fn row_rstd(row: u32, count: u32) -> f32 {
+  return inverseSqrt(row_sums[row].y / f32(count) + params.norm_eps);
 }
 
 // The persistent strategy: workgroup (x, d, n) owns every unit of head n of batch tile x

@@ -1,6 +1,8 @@
-// Column reduction:  out[c] = alpha · Σ_r f(x[r, c]) + beta · out[c],  f(v) = v or v² (SQUARE)
+// Column reduction:  out[c] = alpha · Σ_r f(r, c) + beta · out[c],
+//   f = x[r, c], x[r, c]² (SQUARE) or x[r, c] · y[r, c] (PRODUCT: a gain's gradient, Σ dy ⊙ x̂)
 //
-// x is [rows, cols] row-major with leading dimension ld (elements) from offset_x.
+// x is [rows, cols] row-major with leading dimension ld (elements) from offset_x; y likewise
+// with ld_y and offset_y.
 // Dispatch: (ceil(cols / WG_COLS), ceil(rows / rows_per_group), 1). Workgroup (x, y)
 // sums rows [y·rows_per_group, (y+1)·rows_per_group) of a WG_COLS-wide column strip:
 // WG_ROWS lanes per column stride down the rows, then fold in workgroup memory in a
@@ -8,6 +10,7 @@
 // partial sums to out as [groups, cols] (alpha 1, beta 0) and reduces them again.
 
 override SQUARE: bool = false;
+override PRODUCT: bool = false;
 override WG_COLS: u32 = 64;
 override WG_ROWS: u32 = 4;
 
@@ -20,11 +23,14 @@ struct ReduceParams {
   rows_per_group: u32,
   alpha: f32,
   beta: f32,     // 0 means out is not read
+  ld_y: u32,
+  offset_y: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: ReduceParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;            // [rows, cols], leading dim ld
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;    // [row groups, cols]
+@group(0) @binding(3) var<storage, read> y: array<f32>;            // [rows, cols], leading dim ld_y (PRODUCT)
 
 var<workgroup> partial: array<f32, WG_COLS * WG_ROWS>;   // [WG_ROWS][WG_COLS]
 
@@ -41,7 +47,11 @@ fn main(
   if (col < params.cols) {
     for (var r = row_begin + local.y; r < row_end; r += WG_ROWS) {
       let v = x[params.offset_x + r * params.ld + col];
-      sum += select(v, v * v, SQUARE);
+      if (PRODUCT) {
+        sum += v * y[params.offset_y + r * params.ld_y + col];
+      } else {
+        sum += select(v, v * v, SQUARE);
+      }
     }
   }
   partial[local.y * WG_COLS + local.x] = sum;

@@ -19,7 +19,12 @@ const TRAIN_HELP: Record<(typeof TRAIN_OPTION_NAMES)[number], [form: string, mea
   steps: ['N', 'optimizer steps in all (a resumed run counts from its checkpoint)', 'steps'],
   clip: ['X', 'global gradient-norm clip', 'clip'],
   dropout: ['P', 'dropout between stacked layers', 'dropout'],
-  'layer-norm': ['', 'layer norm before the output layer', 'layerNorm'],
+  'recurrent-dropout': ['P', 'dropout on the candidate inside the recurrence (g of an LSTM, n of a GRU; Semeniuta et al.), a new mask each step', 'recurrentDropout'],
+  'recurrent-dropout-per-sequence': ['', 'with --recurrent-dropout: one mask per sequence, the same at every step', 'recurrentDropoutPerSequence'],
+  zoneout: ['P|H,C', "zoneout (Krueger et al.): in training a unit keeps its previous value with probability P, on h and an LSTM's c; H,C: H on h, C on c (LSTM); evaluation uses the expectation", 'zoneout'],
+  'layer-norm': ['', 'layer norm inside the recurrent cell (Ba et al.): on W_ih·x and W_hh·h before the gates, and on c (LSTM) before its tanh; adds ln_* weights', 'layerNorm'],
+  'output-norm': ['', 'layer norm on the recurrent output, before the output layer', 'outputNorm'],
+  heads: ['N', 'heads of a block-diagonal recurrent matrix W_hh, each of hidden/N units (a divisor of --hidden)', 'heads'],
   validation: ['F', 'share of the text held out for validation (its end)', 'validation'],
   'eval-every': ['N', 'steps between validations (bits per character: lower is better)', 'evalEvery'],
   'eval-windows': ['N', 'validation windows per evaluation', 'evalWindows'],
@@ -55,7 +60,13 @@ commands:
   selfcheck   print the adapter, check GEMM against float64, measure GFLOP/s
   help        this text; 'webgpu-rnn <command> --help' lists a command's options`;
 
-const shown = (value: unknown): string => (value === null ? 'none' : value === false ? 'off' : value === true ? 'on' : String(value));
+function shown(value: unknown): string {
+  if (value === null) return 'none';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  // Zoneout's rates on h and c.
+  if (typeof value === 'object' && 'hidden' in value && 'cell' in value) return value.hidden === value.cell ? String(value.hidden) : `${String(value.hidden)},${String(value.cell)}`;
+  return String(value);
+}
 
 function table(rows: [name: string, meaning: string, defaults: string][]): string {
   const width = Math.max(...rows.map(([name]) => name.length));

@@ -9,7 +9,7 @@ import { isAbsolute, relative } from 'node:path';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { ArgumentError, DeviceLimitError, DeviceLostError, MissingPackageError } from '../errors.js';
 import { selfCheck } from './selfcheck.js';
-import { OptionError, parseSampleOptions, parseTrainOptions } from './options.js';
+import { OptionError, parseSampleOptions, parseTrainOptions, type TrainOptions } from './options.js';
 import { CorpusError } from './corpora.js';
 import { Progress, formatDuration } from './progress.js';
 import { TrainingStoppedError, train } from './trainer.js';
@@ -22,6 +22,18 @@ const HELP_FLAGS = new Set(['-h', '--help']);
 function invokedAs(): string {
   const script = relative(process.cwd(), process.argv[1] ?? '');
   return script.endsWith('cli.js') && !script.startsWith('..') && !isAbsolute(script) ? `node ${script}` : 'npx webgpu-rnn';
+}
+
+/** The model's options beyond its size, as the start of a run prints them: ' (2 heads, in-cell layer norm, …)' or ''. */
+function regularisation(o: TrainOptions): string {
+  const parts: string[] = [];
+  if (o.heads > 1) parts.push(`${o.heads} heads`);
+  if (o.layerNorm) parts.push('in-cell layer norm');
+  if (o.zoneout.hidden > 0 || o.zoneout.cell > 0) parts.push(o.cell === 'lstm' ? `zoneout h ${o.zoneout.hidden} c ${o.zoneout.cell}` : `zoneout ${o.zoneout.hidden}`);
+  if (o.recurrentDropout > 0) parts.push(`recurrent dropout ${o.recurrentDropout}${o.recurrentDropoutPerSequence ? ' per sequence' : ''}`);
+  if (o.dropout > 0) parts.push(`dropout ${o.dropout}`);
+  if (o.outputNorm) parts.push('output norm');
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 async function runTrain(argv: string[]): Promise<number> {
@@ -50,7 +62,7 @@ async function runTrain(argv: string[]): Promise<number> {
           `adapter: ${runtime.adapter.description || runtime.adapter.vendor}\n` +
             `corpus: ${info.corpus}, ${info.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabulary}; ` +
             `unigram baseline ${info.unigram.toFixed(3)} bits/char (bits per character: lower is better; a uniform guess over the vocabulary is ${Math.log2(info.vocabulary).toFixed(2)})\n` +
-            `model: ${o.layers}-layer ${o.cell.toUpperCase()} ${o.hidden}, ${info.parameters.toLocaleString('en-US')} parameters; ` +
+            `model: ${o.layers}-layer ${o.cell.toUpperCase()} ${o.hidden}${regularisation(o)}, ${info.parameters.toLocaleString('en-US')} parameters; ` +
             `batch ${o.batch} × ${o.seqLength} characters, Adam lr ${o.lr}, clip ${o.clip}\n` +
             `checkpoints: ${o.checkpointDir}${o.keepBest ? ' (keeping the best as best.json)' : ''}\n` +
             bold(info.startStep > 0 ? `resuming ${o.resume} at step ${info.startStep} of ${info.steps}` : `training ${info.steps} steps`),

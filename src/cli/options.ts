@@ -19,8 +19,20 @@ export interface TrainOptions {
   lr: number;
   steps: number;
   clip: number;
+  /** Dropout between stacked layers. */
   dropout: number;
+  /** Dropout on the candidate (g or n) inside the recurrence. */
+  recurrentDropout: number;
+  /** One recurrent-dropout mask per sequence instead of one per step. */
+  recurrentDropoutPerSequence: boolean;
+  /** Zoneout rates on h and on an LSTM's c (0 for a GRU). */
+  zoneout: ZoneoutRates;
+  /** Layer norm inside the recurrent cell. */
   layerNorm: boolean;
+  /** Layer norm on the recurrent output, before the output layer. */
+  outputNorm: boolean;
+  /** Heads of a block-diagonal recurrent matrix (a divisor of hidden). */
+  heads: number;
   validation: number;
   evalEvery: number;
   evalWindows: number;
@@ -37,6 +49,11 @@ export interface TrainOptions {
   snapshotEvery: number;
   resume: string | null;
   seed: number;
+}
+
+export interface ZoneoutRates {
+  hidden: number;
+  cell: number;
 }
 
 export interface SampleOptions {
@@ -73,7 +90,12 @@ export function trainDefaults(data: string): TrainOptions {
     steps: names ? 400 : 300,
     clip: 5,
     dropout: 0,
+    recurrentDropout: 0,
+    recurrentDropoutPerSequence: false,
+    zoneout: { hidden: 0, cell: 0 },
     layerNorm: false,
+    outputNorm: false,
+    heads: 1,
     validation: names ? 0.1 : 0.02,
     evalEvery: names ? 100 : 50,
     evalWindows: 8,
@@ -102,7 +124,12 @@ const TRAIN_SPEC = {
   steps: { type: 'string' },
   clip: { type: 'string' },
   dropout: { type: 'string' },
+  'recurrent-dropout': { type: 'string' },
+  'recurrent-dropout-per-sequence': { type: 'boolean' },
+  zoneout: { type: 'string' },
   'layer-norm': { type: 'boolean' },
+  'output-norm': { type: 'boolean' },
+  heads: { type: 'string' },
   validation: { type: 'string' },
   'eval-every': { type: 'string' },
   'eval-windows': { type: 'string' },
@@ -157,14 +184,45 @@ function integer(name: string, value: string | boolean | undefined, fallback: nu
   return n;
 }
 
-function real(name: string, value: string | boolean | undefined, fallback: number, min: number, max: number, open: 'min' | 'none' = 'none'): number {
+/** A number in [min, max]; `open` leaves out min ('min': (min, max]) or max ('max': [min, max)). */
+function real(name: string, value: string | boolean | undefined, fallback: number, min: number, max: number, open: 'min' | 'max' | 'none' = 'none'): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   const low = open === 'min' ? n > min : n >= min;
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || !low || n > max) {
-    throw new OptionError(`--${name}: expected a number in ${open === 'min' ? '(' : '['}${min}, ${max}], got ${JSON.stringify(value)}`);
+  const high = open === 'max' ? n < max : n <= max;
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || !low || !high) {
+    throw new OptionError(`--${name}: expected a number in ${open === 'min' ? '(' : '['}${min}, ${max}${open === 'max' ? ')' : ']'}, got ${JSON.stringify(value)}`);
   }
   return n;
+}
+
+/**
+ * --zoneout P: rate P on h, and on an LSTM's c too; H,C: rate H on h and C on c (a GRU,
+ * which has no c, takes C = 0 only). Each rate in [0, 1).
+ */
+function zoneoutRates(value: string | boolean | undefined, cell: TrainOptions['cell']): ZoneoutRates {
+  if (value === undefined) return { hidden: 0, cell: 0 };
+  const parts = typeof value === 'string' ? value.split(',') : [];
+  const rates = parts.map((part) => (part.trim() === '' ? NaN : Number(part)));
+  if (rates.length < 1 || rates.length > 2 || !rates.every((r) => Number.isFinite(r) && r >= 0 && r < 1)) {
+    const expected = cell === 'lstm' ? 'a rate P in [0, 1) for h and c, or H,C: a rate for h and one for c' : 'a rate P in [0, 1) for h';
+    throw new OptionError(`--zoneout: expected ${expected}, got ${JSON.stringify(value)}`);
+  }
+  const [hidden, cellRate] = rates as [number, number | undefined];
+  if (cell !== 'lstm' && cellRate !== undefined && cellRate !== 0) {
+    throw new OptionError(`--zoneout: expected one rate, for h, with --cell ${cell} (it has no cell state c), got ${JSON.stringify(value)}`);
+  }
+  return { hidden, cell: cell === 'lstm' ? (cellRate ?? hidden) : 0 };
+}
+
+/** --heads: a divisor of the hidden size (each head owns hidden/heads units). */
+function headCount(value: string | boolean | undefined, hidden: number): number {
+  const heads = integer('heads', value, 1, 1, hidden);
+  if (hidden % heads !== 0) {
+    const divisors = Array.from({ length: hidden }, (_, i) => i + 1).filter((d) => hidden % d === 0);
+    throw new OptionError(`--heads: expected a divisor of --hidden ${hidden} (${divisors.join(', ')}), got ${JSON.stringify(value)}`);
+  }
+  return heads;
 }
 
 /** The directory of a checkpoint given as a directory or as one of its step-<n>.json files. */
@@ -181,11 +239,17 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
   const resume = (v.resume as string | undefined) ?? null;
   if (resume !== null && resume.trim() === '') throw new OptionError('--resume: expected a checkpoint directory or step-<n>.json file, got an empty string');
   if (cell !== 'lstm' && cell !== 'gru') throw new OptionError(`--cell: expected lstm or gru, got ${JSON.stringify(cell)}`);
+  const hidden = integer('hidden', v.hidden, d.hidden, 1, 2048);
+  const recurrentDropout = real('recurrent-dropout', v['recurrent-dropout'], d.recurrentDropout, 0, 1, 'max');
+  const recurrentDropoutPerSequence = (v['recurrent-dropout-per-sequence'] as boolean | undefined) ?? d.recurrentDropoutPerSequence;
+  if (recurrentDropoutPerSequence && recurrentDropout === 0) {
+    throw new OptionError('--recurrent-dropout-per-sequence: expected with --recurrent-dropout P (a rate above 0), got no recurrent dropout');
+  }
   return {
     data,
     cell,
     layers: integer('layers', v.layers, d.layers, 1, 8),
-    hidden: integer('hidden', v.hidden, d.hidden, 1, 2048),
+    hidden,
     embedding: integer('embedding', v.embedding, d.embedding, 1, 2048),
     seqLength: integer('seq-length', v['seq-length'], d.seqLength, 1, 4096),
     batch: integer('batch', v.batch, d.batch, 1, 4096),
@@ -193,7 +257,12 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     steps: integer('steps', v.steps, d.steps, 1),
     clip: real('clip', v.clip, d.clip, 0, 1e6, 'min'),
     dropout: real('dropout', v.dropout, d.dropout, 0, 0.99),
+    recurrentDropout,
+    recurrentDropoutPerSequence,
+    zoneout: zoneoutRates(v.zoneout, cell),
     layerNorm: (v['layer-norm'] as boolean | undefined) ?? d.layerNorm,
+    outputNorm: (v['output-norm'] as boolean | undefined) ?? d.outputNorm,
+    heads: headCount(v.heads, hidden),
     validation: real('validation', v.validation, d.validation, 0, 0.5, 'min'),
     evalEvery: integer('eval-every', v['eval-every'], d.evalEvery, 1),
     evalWindows: integer('eval-windows', v['eval-windows'], d.evalWindows, 1),

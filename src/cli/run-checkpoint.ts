@@ -28,6 +28,19 @@ export { CHAR_LM_CHECKPOINT_FORMAT as CHECKPOINT_FORMAT };
 
 const camelCase = (name: string): string => name.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
 
+const isZoneout = (value: unknown): value is { hidden: number; cell: number } =>
+  typeof value === 'object' && value !== null && typeof (value as { hidden?: unknown }).hidden === 'number' && typeof (value as { cell?: unknown }).cell === 'number';
+
+/**
+ * A checkpoint's train options in today's terms. Options written before --output-norm
+ * existed have no `outputNorm`, and their `layerNorm` meant the layer norm before the output
+ * layer (today's --output-norm; --layer-norm is now the one inside the cell).
+ */
+function upgradeTrainOptions(options: Record<string, unknown>): Record<string, unknown> {
+  if ('outputNorm' in options) return options;
+  return { ...options, outputNorm: options.layerNorm ?? false, layerNorm: false };
+}
+
 /**
  * Checks what a resumed run takes from its checkpoint JSON, field by field, naming the file
  * and the field: the options (each through the command line's own parser, so the same
@@ -37,8 +50,9 @@ export function checkRunCheckpointJson(json: RunCheckpointJson, file: string): R
   const fail = (field: string, expected: string, got: unknown): never => {
     throw new OptionError(`${file}: ${field}: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
   };
-  const o = json.options as unknown as Record<string, unknown>;
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) fail('options', 'an object of train options', o);
+  const written = json.options as unknown as Record<string, unknown>;
+  if (written === null || typeof written !== 'object' || Array.isArray(written)) fail('options', 'an object of train options', written);
+  const o = upgradeTrainOptions(written);
   const argv: string[] = [];
   for (const name of TRAIN_OPTION_NAMES) {
     const field = camelCase(name);
@@ -48,7 +62,8 @@ export function checkRunCheckpointJson(json: RunCheckpointJson, file: string): R
     if (typeof value === 'boolean') {
       if (value) argv.push(`--${name}`);
     } else if (typeof value === 'number' || typeof value === 'string') argv.push(`--${name}`, String(value));
-    else fail(`options.${field}`, 'a number, string or boolean', value);
+    else if (name === 'zoneout' && isZoneout(value)) argv.push('--zoneout', `${value.hidden},${value.cell}`);
+    else fail(`options.${field}`, name === 'zoneout' ? 'a number or { hidden, cell } of numbers' : 'a number, string or boolean', value);
   }
   let options: TrainOptions;
   try {

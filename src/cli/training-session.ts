@@ -52,7 +52,11 @@ export class TrainingSession {
       numLayers: options.layers,
       cell: options.cell,
       dropout: options.dropout,
+      outputNorm: options.outputNorm,
       layerNorm: options.layerNorm,
+      heads: options.heads,
+      zoneout: options.zoneout,
+      recurrentDropout: { p: options.recurrentDropout, perSequence: options.recurrentDropoutPerSequence },
       seed: options.seed,
     });
     this.optimizer = new Adam(runtime, this.model.parameters(), { lr: options.lr });

@@ -133,18 +133,21 @@ export function packUniforms(layout: UniformLayout, values: Readonly<Record<stri
  * The buffers an entry point binds, picked by reflected name from what a caller has:
  * callers hand every buffer they could bind and the shader's declarations decide. A
  * binding in `optional` (one an override constant switches off) that the caller lacks
- * gets `placeholder(access)`.
+ * gets `placeholder(access, slot)`, each unused writable binding its own slot (writable bindings may not alias).
  */
 export function selectBindings(
   layout: EntryPointLayout,
   available: Readonly<Record<string, GPUBuffer | null | undefined>>,
   optional: readonly string[] = [],
-  placeholder?: (access: 'read' | 'write') => GPUBuffer,
+  placeholder?: (access: 'read' | 'write', slot: number) => GPUBuffer,
 ): Record<string, GPUBuffer> {
   const picked: Record<string, GPUBuffer> = {};
+  let writes = 0;
   for (const binding of layout.bindings) {
     if (binding.kind === 'uniform') continue;
-    const buffer = available[binding.name] ?? (placeholder && optional.includes(binding.name) ? placeholder(binding.kind === 'storage' ? 'write' : 'read') : null);
+    const write = binding.kind === 'storage';
+    const stand = (): GPUBuffer | null => (placeholder && optional.includes(binding.name) ? placeholder(write ? 'write' : 'read', write ? writes++ : 0) : null);
+    const buffer = available[binding.name] ?? stand();
     if (!buffer) throw new Error(`${layout.shader}.${layout.entryPoint}: no buffer for binding ${binding.name}`);
     picked[binding.name] = buffer;
   }

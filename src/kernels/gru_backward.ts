@@ -6,7 +6,8 @@ export const gruBackwardKernel = recurrentKernel({
   name: 'gru_backward',
   source,
   savedSlots: 5,
-  optionalBindings: ['d_gates_h'],
+  normSlots: 4,
+  optionalBindings: ['d_gates_h', 'cell_params', 'd_recurrent'],
   constants: (config, _hidden, schedule) => ({
     ...cellFlags(config, ['ZONEOUT', 'RECURRENT_DROPOUT']),
     BB: schedule.batchBlock,

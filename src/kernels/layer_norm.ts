@@ -9,6 +9,8 @@ export interface LayerNormKernelCall {
   rows: number;
   features: number;
   eps: number;
+  /** Parameter sets: row r uses set r mod sets (1 unless given). */
+  sets?: number;
 }
 
 const WG = 64;
@@ -18,12 +20,13 @@ export const layerNormKernel: KernelDescriptor<LayerNormKernelCall> = {
   shader: { name: 'layer_norm', code: source },
   entryPoints: Object.values(ENTRY_POINTS),
   launch(call, device) {
-    const count = call.op === 'backwardParams' ? call.features : call.rows;
+    const sets = call.sets ?? 1;
+    const count = call.op === 'backwardParams' ? sets * call.features : call.rows;
     return {
       entryPoint: ENTRY_POINTS[call.op],
       constants: { WG },
       workgroups: elementwiseGrid(count, WG, device.limits),
-      uniforms: { rows: call.rows, features: call.features, eps: call.eps },
+      uniforms: { rows: call.rows, features: call.features, eps: call.eps, sets },
     };
   },
   workgroupArrays: noWorkgroupArrays,

@@ -6,7 +6,8 @@ export const lstmBackwardKernel = recurrentKernel({
   name: 'lstm_backward',
   source,
   savedSlots: 7,
-  optionalBindings: ['peephole', 'd_peephole'],
+  normSlots: 7,
+  optionalBindings: ['cell_params', 'd_cell_terms', 'd_recurrent'],
   constants: (config, _hidden, schedule) => ({
     ...cellFlags(config, ['ZONEOUT', 'RECURRENT_DROPOUT']),
     BB: schedule.batchBlock,

@@ -39,9 +39,10 @@ export interface RecurrentSchedule {
 
 /**
  * Rates and seed of the masks inside the cell (zoneout, recurrent dropout) for one layer's
- * call. Kernels compiled without those options ignore them.
+ * call, and the ε of its layer norms. Kernels compiled without those options ignore them.
  */
 export interface CellMasks {
+  layerNormEps: number;
   zoneoutHidden: number;
   zoneoutCell: number;
   recurrentDropout: number;
@@ -54,7 +55,7 @@ export interface CellMasks {
 }
 
 /** No masks: evaluation with every rate 0. */
-export const NO_MASKS: CellMasks = { zoneoutHidden: 0, zoneoutCell: 0, recurrentDropout: 0, perSequence: false, sample: false, seed: 0 };
+export const NO_MASKS: CellMasks = { layerNormEps: 1e-5, zoneoutHidden: 0, zoneoutCell: 0, recurrentDropout: 0, perSequence: false, sample: false, seed: 0 };
 
 /** One dispatch of a persistent recurrent kernel: one chunk of steps of one layer. */
 export interface RecurrentKernelCall {
@@ -79,7 +80,7 @@ export type Constants = Record<string, ConstantValue>;
 export interface RecurrentKernel extends KernelDescriptor<RecurrentKernelCall> {
   /** Override constants for a cell variant, hidden size and schedule. */
   constants(config: CellConfig, hidden: number, schedule: Omit<RecurrentSchedule, 'chunkLength' | 'strategy' | 'unitSpan'>, save: boolean): Constants;
-  /** Activations per unit the forward saves for backward (const SAVED in the WGSL). */
+  /** Activations per unit the forward saves for backward (override SAVED in the WGSL), without layer norm. */
   readonly savedSlots: number;
   /** Bindings an override constant can switch off; unused ones take a placeholder buffer. */
   readonly optionalBindings: readonly string[];
@@ -103,26 +104,40 @@ export function recurrentKernel(spec: {
   name: string;
   source: string;
   savedSlots: number;
+  /** Saved slots that layer norm adds. */
+  normSlots: number;
   /** Besides `lengths` (absent when every sequence has T steps). */
   optionalBindings: readonly string[];
   /** The kernel's own override constants (the common H, BT and WG are added). */
   constants: RecurrentKernel['constants'];
   workgroupArrays: KernelDescriptor<RecurrentKernelCall>['workgroupArrays'];
 }): RecurrentKernel {
-  const constants: RecurrentKernel['constants'] = (config, hidden, schedule, save) => ({
-    H: hidden,
-    HS: hidden / (config.heads ?? 1),
-    BT: schedule.batchTile,
-    WG: schedule.workgroupSize,
-    ...spec.constants(config, hidden, schedule, save),
-  });
+  const constants: RecurrentKernel['constants'] = (config, hidden, schedule, save) => {
+    const layerNorm = config.layerNorm ?? false;
+    return {
+      H: hidden,
+      HS: hidden / (config.heads ?? 1),
+      BT: schedule.batchTile,
+      WG: schedule.workgroupSize,
+      SAVED: spec.savedSlots + (layerNorm ? spec.normSlots : 0),
+      LAYER_NORM: layerNorm,
+      SUM_SLOTS: layerNorm ? schedule.batchTile * SUM_SLICES : 1,
+      ROW_SLOTS: layerNorm ? schedule.batchTile : 1,
+      ...spec.constants(config, hidden, schedule, save),
+    };
+  };
   return {
     shader: composeRecurrentShader(spec.name, spec.source),
     entryPoints: ['main', 'split_step'],
     savedSlots: spec.savedSlots,
     optionalBindings: ['lengths', ...spec.optionalBindings],
     constants,
-    workgroupArrays: spec.workgroupArrays,
+    // sum_rows' arrays (vec2<f32>) are every kernel's, one element each without layer norm.
+    workgroupArrays: (c, entryPoint) => ({
+      ...spec.workgroupArrays(c, entryPoint),
+      partial_sums: 8 * sizeConstant(c, 'SUM_SLOTS'),
+      row_sums: 8 * sizeConstant(c, 'ROW_SLOTS'),
+    }),
     launch(call) {
       const { steps: T, batch: B, hidden: H, directions: D } = call.shape;
       const [rowT, rowB] = rowStrides(call.batchFirst, T, B);
@@ -151,6 +166,7 @@ export function recurrentKernel(spec: {
           dropout_p: masks.recurrentDropout,
           mask_seed: masks.seed,
           masks: (masks.sample ? 1 : 0) | (masks.perSequence ? 2 : 0),
+          norm_eps: masks.layerNormEps,
         },
       };
     },
@@ -163,6 +179,14 @@ export const floats = (n: number): number => n * 4;
 /** Floats of a [BT][HS] workgroup array (one head of a batch tile) under these constants. */
 export function tileFloats(constants: Readonly<Record<string, ConstantValue>>): number {
   return sizeConstant(constants, 'BT') * sizeConstant(constants, 'HS');
+}
+
+/** Slices of each row in sum_rows (const SLICES in the WGSL). */
+const SUM_SLICES = 32;
+
+/** Floats of a forward kernel's norm_buf: [BT][gates][HS] with layer norm, else 1. */
+export function normFloats(config: CellConfig, hidden: number, batchTile: number, gates: number): number {
+  return config.layerNorm ? (batchTile * gates * hidden) / (config.heads ?? 1) : 1;
 }
 
 /** The override flags of the options inside the cell that a kernel declares. */

@@ -1,4 +1,4 @@
-/** Host description of shaders/reduce_columns.wgsl: out[c] = alpha · Σ_r f(x[r, c]) + beta · out[c]. */
+/** Host description of shaders/reduce_columns.wgsl: out[c] = alpha · Σ_r f(r, c) + beta · out[c], f = x, x² or x ⊙ y. */
 import source from '../../shaders/reduce_columns.wgsl?raw';
 import { sizeConstant, type KernelDescriptor } from '../gpu/kernel-descriptor.js';
 
@@ -17,6 +17,8 @@ export interface ReduceColumnsKernelCall {
   offsetOut: number;
   /** Sum squares instead of values. */
   square: boolean;
+  /** Sum x ⊙ y (y bound, with its own leading dimension and offset). */
+  product: { ld: number; offset: number } | null;
   alpha: number;
   beta: number;
 }
@@ -35,7 +37,7 @@ export const reduceColumnsKernel: KernelDescriptor<ReduceColumnsKernelCall> = {
   launch(call) {
     const rowsPerGroup = columnReduceGroups(call.rows) === 1 ? Math.max(call.rows, 1) : ROWS_PER_GROUP;
     return {
-      constants: { SQUARE: call.square, WG_COLS, WG_ROWS },
+      constants: { SQUARE: call.square, PRODUCT: call.product !== null, WG_COLS, WG_ROWS },
       workgroups: [Math.ceil(call.cols / WG_COLS), columnReduceGroups(call.rows)],
       uniforms: {
         rows: call.rows,
@@ -46,6 +48,8 @@ export const reduceColumnsKernel: KernelDescriptor<ReduceColumnsKernelCall> = {
         rows_per_group: rowsPerGroup,
         alpha: call.alpha,
         beta: call.beta,
+        ld_y: call.product?.ld ?? 0,
+        offset_y: call.product?.offset ?? 0,
       },
     };
   },

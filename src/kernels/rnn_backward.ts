@@ -6,7 +6,8 @@ export const rnnBackwardKernel = recurrentKernel({
   name: 'rnn_backward',
   source,
   savedSlots: 2,
-  optionalBindings: [],
+  normSlots: 2,
+  optionalBindings: ['cell_params', 'd_bias'],
   constants: (config) => ({
     ...cellFlags(config, ['ZONEOUT']),
     RELU: config.nonlinearity === 'relu',

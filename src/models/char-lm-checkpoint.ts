@@ -13,7 +13,22 @@ import { decodeSafetensors, withoutPrefix } from '../io/safetensors.js';
 import { CharLanguageModel, type CharLanguageModelConfig } from './char-lm.js';
 
 // 2: parameters (and so optimizer entries) are named by module path, `rnn.l0.weight_ih`.
+// Still 2 with the cell options: a model config without `outputNorm` is an older one (see
+// upgradeCharModelConfig), so older checkpoints load as they did.
 export const CHAR_LM_CHECKPOINT_FORMAT = 'webgpu-rnn char-lm checkpoint 2';
+
+/**
+ * A checkpoint's model configuration in today's terms. One written before the recurrent
+ * cell had options inside it has no `outputNorm` key, and its `layerNorm: true` meant the
+ * LayerNorm on the network's output (its `norm.*` tensors): that becomes `outputNorm`, and
+ * `layerNorm` (now the in-cell layer norm) false. A configuration with `outputNorm` is
+ * returned as it is.
+ */
+export function upgradeCharModelConfig(model: CharLanguageModelConfig): CharLanguageModelConfig {
+  if ('outputNorm' in model) return model;
+  const { layerNorm, ...rest } = model as Partial<CharLanguageModelConfig>;
+  return { ...rest, outputNorm: layerNorm ?? false, layerNorm: false } as CharLanguageModelConfig;
+}
 
 /** The JSON half of a checkpoint, as `webgpu-rnn train` writes it. */
 export interface CharLanguageModelCheckpoint {
@@ -59,7 +74,7 @@ export function checkCharModelCheckpoint(json: unknown, where: string): CharLang
     throw new ArgumentError(`${where}.corpus`, 'an object { name, primer } of strings', describe(c.corpus));
   }
   if (!c.vocabulary.every((symbol) => typeof symbol === 'string')) throw new ArgumentError(`${where}.vocabulary`, 'an array of symbols (strings)', describe(c.vocabulary));
-  return c as CharLanguageModelCheckpoint;
+  return { ...c, model: upgradeCharModelConfig(c.model) } as CharLanguageModelCheckpoint;
 }
 
 /** A model from a checkpoint's two halves; the caller disposes `model`. */

@@ -1,7 +1,9 @@
 /**
  * A character-level language model: Embedding → stacked LSTM (or GRU) → optional layer
- * norm → Linear to vocabulary logits, trained with the fused softmax cross-entropy and
- * truncated BPTT (the state carried from one window to the next).
+ * norm on its output → Linear to vocabulary logits, trained with the fused softmax
+ * cross-entropy and truncated BPTT (the state carried from one window to the next). The
+ * options inside the recurrent cell (multi-head W_hh, in-cell layer norm, zoneout,
+ * recurrent dropout) go to the recurrent network as they are.
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor, checkTensor } from '../tensor.js';
@@ -12,6 +14,7 @@ import { LayerNorm } from '../layers/layer-norm.js';
 import { softmaxCrossEntropy } from '../layers/cross-entropy.js';
 import { GRU, LSTM } from '../recurrent/modules.js';
 import type { RecurrentNetwork } from '../recurrent/network.js';
+import { parseCellOptions, type CellOptions } from '../recurrent/cell-options.js';
 import type { Tape } from '../autograd/tape.js';
 import { Module } from '../core/module.js';
 import type { RecurrentState } from '../core/types.js';
@@ -29,20 +32,36 @@ export interface CharLanguageModelConfig {
   hiddenSize: number;
   numLayers: number;
   cell: 'lstm' | 'gru';
+  /** Dropout between stacked recurrent layers. */
   dropout: number;
+  /** A LayerNorm (`norm.*`) on the recurrent network's output, before the output layer. */
+  outputNorm: boolean;
+  /** Layer normalisation inside the recurrent cell (the network's `ln_*` parameters). */
   layerNorm: boolean;
+  /** ε of the in-cell layer norms. */
+  layerNormEps: number;
+  /** Heads of the block-diagonal recurrent matrix W_hh (a divisor of hiddenSize). */
+  heads: number;
+  /** Zoneout rates on h and (LSTM only) on c. */
+  zoneout: { hidden: number; cell: number };
+  /** Dropout on the candidate inside the recurrence; `perSequence`: one mask per sequence. */
+  recurrentDropout: { p: number; perSequence: boolean };
   seed: number;
 }
 
-export type CharLanguageModelOptions = Pick<CharLanguageModelConfig, 'vocabularySize' | 'hiddenSize'> & Partial<CharLanguageModelConfig>;
+/** What the constructor takes: the cell options in any form the recurrent networks accept. */
+export type CharLanguageModelOptions = Pick<CharLanguageModelConfig, 'vocabularySize' | 'hiddenSize'> &
+  Partial<Omit<CharLanguageModelConfig, 'zoneout' | 'recurrentDropout'>> &
+  Pick<CellOptions, 'zoneout' | 'recurrentDropout'>;
 
-/** State-dict entries `embedding.*`, `rnn.*` (PyTorch's LSTM/GRU names), `norm.*`, `head.*`. */
+/** State-dict entries `embedding.*`, `rnn.*` (PyTorch's LSTM/GRU names, with `ln_*` under in-cell layer norm), `norm.*` (output norm), `head.*`. */
 export class CharLanguageModel extends Module implements TokenModel, Checkpointable {
   /** A root model: its parameters are named `embedding.weight`, `rnn.l0.weight_ih`, …. */
   readonly name: string = '';
   readonly config: CharLanguageModelConfig;
   readonly embedding: Embedding;
   readonly network: RecurrentNetwork;
+  /** The LayerNorm on the network's output (`outputNorm`), or null. */
   readonly norm: LayerNorm | null;
   readonly head: Linear;
 
@@ -50,22 +69,44 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
     super();
     if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', describe(options));
     const hiddenSize = checkInteger('options.hiddenSize', options.hiddenSize, 1);
-    this.config = {
-      vocabularySize: checkInteger('options.vocabularySize', options.vocabularySize, 1),
-      embeddingDim: checkInteger('options.embeddingDim', options.embeddingDim ?? Math.min(64, hiddenSize), 1),
-      hiddenSize,
-      numLayers: checkInteger('options.numLayers', options.numLayers ?? 1, 1),
-      cell: checkOneOf('options.cell', options.cell ?? 'lstm', ['lstm', 'gru'] as const),
-      dropout: options.dropout ?? 0,
-      layerNorm: checkBoolean('options.layerNorm', options.layerNorm ?? false),
-      seed: checkInteger('options.seed', options.seed ?? 0, 0, 0xffffffff),
+    const vocabularySize = checkInteger('options.vocabularySize', options.vocabularySize, 1);
+    const embeddingDim = checkInteger('options.embeddingDim', options.embeddingDim ?? Math.min(64, hiddenSize), 1);
+    const numLayers = checkInteger('options.numLayers', options.numLayers ?? 1, 1);
+    const cell = checkOneOf('options.cell', options.cell ?? 'lstm', ['lstm', 'gru'] as const);
+    const dropout = options.dropout ?? 0;
+    const outputNorm = checkBoolean('options.outputNorm', options.outputNorm ?? false);
+    const seed = checkInteger('options.seed', options.seed ?? 0, 0, 0xffffffff);
+    const inside: CellOptions = {
+      ...(options.heads !== undefined ? { heads: options.heads } : {}),
+      ...(options.layerNorm !== undefined ? { layerNorm: options.layerNorm } : {}),
+      ...(options.layerNormEps !== undefined ? { layerNormEps: options.layerNormEps } : {}),
+      ...(options.zoneout !== undefined ? { zoneout: options.zoneout } : {}),
+      ...(options.recurrentDropout !== undefined ? { recurrentDropout: options.recurrentDropout } : {}),
     };
-    const { vocabularySize: V, embeddingDim: E, numLayers, dropout, seed } = this.config;
-    this.embedding = this.registerModule('embedding', new Embedding(runtime, { numEmbeddings: V, embeddingDim: E, seed, name: 'embedding' }));
-    const Cell = this.config.cell === 'lstm' ? LSTM : GRU;
-    this.network = this.registerModule('rnn', new Cell(runtime, { inputSize: E, hiddenSize, numLayers, dropout, dropoutSeed: seed, init: { seed: seed + 1 }, name: 'rnn' }));
-    this.norm = this.config.layerNorm ? this.registerModule('norm', new LayerNorm(runtime, { features: hiddenSize, name: 'norm' })) : null;
-    this.head = this.registerModule('head', new Linear(runtime, { inFeatures: hiddenSize, outFeatures: V, seed: seed + 2, name: 'head' }));
+    // Checked here, before any buffer exists (the network checks them again).
+    const parsed = parseCellOptions(inside, cell, hiddenSize);
+    this.embedding = this.registerModule('embedding', new Embedding(runtime, { numEmbeddings: vocabularySize, embeddingDim, seed, name: 'embedding' }));
+    const Cell = cell === 'lstm' ? LSTM : GRU;
+    this.network = this.registerModule('rnn', new Cell(runtime, { inputSize: embeddingDim, hiddenSize, numLayers, dropout, ...inside, dropoutSeed: seed, init: { seed: seed + 1 }, name: 'rnn' }));
+    const rates = parsed.rates;
+    // Every field given, so that a checkpoint's JSON rebuilds the same model.
+    this.config = {
+      vocabularySize,
+      embeddingDim,
+      hiddenSize,
+      numLayers,
+      cell,
+      dropout: this.network.dropout,
+      outputNorm,
+      layerNorm: parsed.flags.layerNorm ?? false,
+      layerNormEps: parsed.layerNormEps,
+      heads: parsed.flags.heads ?? 1,
+      zoneout: { hidden: rates.zoneoutHidden, cell: rates.zoneoutCell },
+      recurrentDropout: { p: rates.recurrentDropout, perSequence: rates.perSequence },
+      seed,
+    };
+    this.norm = outputNorm ? this.registerModule('norm', new LayerNorm(runtime, { features: hiddenSize, name: 'norm' })) : null;
+    this.head = this.registerModule('head', new Linear(runtime, { inFeatures: hiddenSize, outFeatures: vocabularySize, seed: seed + 2, name: 'head' }));
   }
 
   get vocabularySize(): number {

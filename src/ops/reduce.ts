@@ -16,6 +16,8 @@ export interface ColumnReduceCall {
   offsetX?: number;
   offsetOut?: number;
   square?: boolean;
+  /** Sum x ⊙ y instead: y [rows, cols] with leading dimension ld (default cols) from offset. */
+  product?: { y: GPUBuffer; ld?: number; offset?: number };
   alpha?: number;
   beta?: number;
 }
@@ -23,16 +25,18 @@ export interface ColumnReduceCall {
 /** Records a column reduction on raw buffers; long columns take a second pass. */
 export function encodeColumnReduce(runtime: Runtime, call: ColumnReduceCall): void {
   const { rows, cols } = call;
-  const sizes = { rows, cols, ld: call.ld ?? cols, offsetX: call.offsetX ?? 0, square: call.square ?? false };
+  const product = call.product ? { ld: call.product.ld ?? cols, offset: call.product.offset ?? 0 } : null;
+  const sizes = { rows, cols, ld: call.ld ?? cols, offsetX: call.offsetX ?? 0, square: call.square ?? false, product };
+  const y = call.product?.y ?? runtime.placeholder();
   const alpha = call.alpha ?? 1;
   const beta = call.beta ?? 0;
   const groups = columnReduceGroups(rows);
   if (groups === 1) {
-    runtime.launch(reduceColumnsKernel, { ...sizes, offsetOut: call.offsetOut ?? 0, alpha, beta }, { x: call.x, out: call.out });
+    runtime.launch(reduceColumnsKernel, { ...sizes, offsetOut: call.offsetOut ?? 0, alpha, beta }, { x: call.x, out: call.out, y });
     return;
   }
   const partial = runtime.pool.acquire(groups * cols * 4, GPUBufferUsage.STORAGE, 'reduce_columns partial sums');
-  runtime.launch(reduceColumnsKernel, { ...sizes, offsetOut: 0, alpha: 1, beta: 0 }, { x: call.x, out: partial });
+  runtime.launch(reduceColumnsKernel, { ...sizes, offsetOut: 0, alpha: 1, beta: 0 }, { x: call.x, out: partial, y });
   encodeColumnReduce(runtime, { rows: groups, cols, x: partial, out: call.out, offsetOut: call.offsetOut ?? 0, alpha, beta });
   runtime.pool.release(partial);
 }

@@ -19,7 +19,13 @@ export function withCellOptions(base: CellVariant, config: Required<CellConfig>)
   }
   if (heads === 1 && !layerNorm && !zoneout && !recurrentDropout) return base;
   const name = [base.name, heads > 1 ? `heads${heads}` : '', layerNorm ? 'ln' : '', zoneout ? 'zoneout' : '', recurrentDropout ? 'rdrop' : ''].filter(Boolean).join('+');
-  return { ...base, name, config: { ...base.config, heads, layerNorm, zoneout, recurrentDropout } };
+  const specialised = { ...base, name, config: { ...base.config, heads, layerNorm, zoneout, recurrentDropout } };
+  if (!layerNorm) return specialised;
+  if (!base.layerNorm) {
+    throw new ArgumentError('layerNorm', "an LSTM without peepholes, PyTorch's GRU (resetAfter: true) or an RNN", base.name);
+  }
+  const { saved, ...layout } = base.layerNorm;
+  return { ...specialised, ...layout, saved: [...base.saved, ...saved] };
 }
 
 /** The rates of the masks inside the cell. */

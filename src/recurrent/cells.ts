@@ -28,10 +28,42 @@ export interface CellParameter {
   readonly kind: string;
   /** Vectors of H per direction (shape [size·H]). */
   readonly size: number;
-  /** The kernels' binding of the parameter; its per-row gradient terms bind as `d_${binding}`. */
-  readonly binding: string;
   /** Every element's initial value. */
   readonly initialValue: number;
+}
+
+/**
+ * Row buffers a backward kernel writes, rows × [D, width·H]: the gradients of the input
+ * pre-activations (d_gates), of the recurrent pre-activations with their bias (d_gates_h),
+ * of the recurrent product W_hh·h alone (d_recurrent), of a bias added after a norm
+ * (d_bias), and per-row terms of the cell parameters' gradients (d_cell_terms).
+ */
+export type GradientRows = 'd_gates' | 'd_gates_h' | 'd_recurrent' | 'd_bias' | 'd_cell_terms';
+
+/** A cell parameter's gradient: Σ over rows of `rows` (a shift), or of `rows` ⊙ saved slots from `slot` on (a gain). */
+export interface ParameterGradient {
+  readonly kind: string;
+  readonly rows: GradientRows;
+  /** Vectors of H per direction (the parameter's size). */
+  readonly width: number;
+  /** First column of the parameter in `rows` (vectors of H). */
+  readonly column: number;
+  readonly slot?: string;
+}
+
+/** Which rows give which of PyTorch's gradients (W_ih and the input always come from d_gates). */
+export interface GradientSources {
+  readonly inputBias: GradientRows;
+  readonly recurrentBias: GradientRows;
+  readonly recurrentWeights: GradientRows;
+}
+
+/** How the input projection meets the kernels: plain (+ b_ih), layer-normalised, or without its bias (folded into the kernels' bias). */
+export interface InputProjection {
+  /** LN(X·W_ihᵀ; α, β) + b_ih with these kinds as α and β (over each direction's G·H). */
+  readonly norm: { readonly weight: string; readonly bias: string } | null;
+  /** b_ih is added after the kernels' norm instead (the Elman cell's layer norm). */
+  readonly biasInKernel: boolean;
 }
 
 /** A block of dW_hh: gate columns [firstGate, firstGate + gates) of the saved slot `input`. */
@@ -40,6 +72,11 @@ export interface RecurrentWeightBlock {
   readonly firstGate: number;
   readonly gates: number;
 }
+
+/** The fields layer norm replaces in a record, and the saved slots it appends. */
+export type LayerNormLayout = Pick<CellVariant, 'cellParameters' | 'kernelParameters' | 'foldedBiases' | 'parameterGradients' | 'inputProjection' | 'gradientSources'> & {
+  readonly saved: readonly string[];
+};
 
 export interface CellVariant {
   /** Stable name (tuning keys, labels). */
@@ -54,9 +91,17 @@ export interface CellVariant {
   readonly saved: readonly string[];
   /** dW_hhᵀ as GEMMs of saved slots against the recurrent gate gradients. */
   readonly recurrentWeightBlocks: readonly RecurrentWeightBlock[];
-  /** Backward writes separate gradients for the recurrent pre-activations (GRU reset-after: b_hn sits inside r ⊙ ·). */
-  readonly separateRecurrentGradient: boolean;
+  /** The rows of PyTorch's bias and W_hh gradients. */
+  readonly gradientSources: GradientSources;
   readonly cellParameters: readonly CellParameter[];
+  /** The kinds the kernels read, packed per direction in this order into cell_params ([D, Σ size, H]). */
+  readonly kernelParameters: readonly string[];
+  /** Kinds added to the bias the kernels bind (b_hh): their gradient is that bias's. */
+  readonly foldedBiases: readonly string[];
+  readonly parameterGradients: readonly ParameterGradient[];
+  readonly inputProjection: InputProjection;
+  /** What layer normalisation inside the cell changes in this record; null where it is not offered. */
+  readonly layerNorm: LayerNormLayout | null;
   readonly forward: RecurrentKernel;
   readonly backward: RecurrentKernel;
   /** Sequences per work item each pass's kernel can block, ascending. */
@@ -65,12 +110,63 @@ export interface CellVariant {
 }
 
 const LSTM_SAVED = ['i', 'f', 'g', 'o', 'c', 'c_prev', 'h_prev'] as const;
+/** One gradient, d_gates, serves every bias and weight. */
+const SHARED_GRADIENT: GradientSources = { inputBias: 'd_gates', recurrentBias: 'd_gates', recurrentWeights: 'd_gates' };
+const PLAIN_INPUT: InputProjection = { norm: null, biasInKernel: false };
+const NO_CELL_PARAMETERS = { cellParameters: [], kernelParameters: [], parameterGradients: [] } as const;
+
+/** A layer-norm gain (starting at 1) or shift (at 0) of `size` vectors of H. */
+const gain = (kind: string, size: number): CellParameter => ({ kind, size, initialValue: 1 });
+const shift = (kind: string, size: number): CellParameter => ({ kind, size, initialValue: 0 });
+const INPUT_NORM: InputProjection = { norm: { weight: 'ln_ih_weight', bias: 'ln_ih_bias' }, biasInKernel: false };
+
+/**
+ * Ba et al.'s LSTM: LN of W_hh·h (per head) and of X·W_ihᵀ over the 4 gates, LN of c. The
+ * kernels read α_h, α_c, β_c; β_h is folded into b_hh; the input norm runs outside them.
+ */
+const LSTM_LAYER_NORM: LayerNormLayout = {
+  cellParameters: [gain('ln_ih_weight', 4), shift('ln_ih_bias', 4), gain('ln_hh_weight', 4), shift('ln_hh_bias', 4), gain('ln_c_weight', 1), shift('ln_c_bias', 1)],
+  kernelParameters: ['ln_hh_weight', 'ln_c_weight', 'ln_c_bias'],
+  foldedBiases: ['ln_hh_bias'],
+  parameterGradients: [
+    { kind: 'ln_hh_weight', rows: 'd_gates', width: 4, column: 0, slot: 'rhat_i' },
+    { kind: 'ln_c_weight', rows: 'd_cell_terms', width: 1, column: 0, slot: 'c_hat' },
+    { kind: 'ln_c_bias', rows: 'd_cell_terms', width: 1, column: 0 },
+  ],
+  inputProjection: INPUT_NORM,
+  gradientSources: { inputBias: 'd_gates', recurrentBias: 'd_gates', recurrentWeights: 'd_recurrent' },
+  saved: ['rhat_i', 'rhat_f', 'rhat_g', 'rhat_o', 'c_hat', 'rstd_h', 'rstd_c'],
+};
+
+/** The GRU (PyTorch's form): the input and recurrent pre-activations normalised apart. */
+const GRU_LAYER_NORM: LayerNormLayout = {
+  cellParameters: [gain('ln_ih_weight', 3), shift('ln_ih_bias', 3), gain('ln_hh_weight', 3), shift('ln_hh_bias', 3)],
+  kernelParameters: ['ln_hh_weight'],
+  foldedBiases: ['ln_hh_bias'],
+  parameterGradients: [{ kind: 'ln_hh_weight', rows: 'd_gates_h', width: 3, column: 0, slot: 'rhat_r' }],
+  inputProjection: INPUT_NORM,
+  gradientSources: { inputBias: 'd_gates', recurrentBias: 'd_gates_h', recurrentWeights: 'd_recurrent' },
+  saved: ['rhat_r', 'rhat_z', 'rhat_n', 'rstd'],
+};
+
+/** The Elman cell as the lectures write it: one LN of W_ih·x + W_hh·h, the biases after it. */
+const RNN_LAYER_NORM: LayerNormLayout = {
+  cellParameters: [gain('ln_weight', 1), shift('ln_bias', 1)],
+  kernelParameters: ['ln_weight'],
+  foldedBiases: ['ln_bias'],
+  parameterGradients: [{ kind: 'ln_weight', rows: 'd_bias', width: 1, column: 0, slot: 'a_hat' }],
+  inputProjection: { norm: null, biasInKernel: true },
+  gradientSources: { inputBias: 'd_bias', recurrentBias: 'd_bias', recurrentWeights: 'd_gates' },
+  saved: ['a_hat', 'rstd'],
+};
 const LSTM_COMMON = {
   gates: ['i', 'f', 'g', 'o'],
   hasCellState: true,
   saved: LSTM_SAVED,
   recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 4 }],
-  separateRecurrentGradient: false,
+  gradientSources: SHARED_GRADIENT,
+  foldedBiases: [],
+  inputProjection: PLAIN_INPUT,
   forward: lstmForwardKernel,
   backward: lstmBackwardKernel,
   blocks: { forward: [1, 2, 4, 8], backward: [1, 2, 4, 8] },
@@ -80,7 +176,9 @@ const LSTM_COMMON = {
 const GRU_COMMON = {
   gates: ['r', 'z', 'n'],
   hasCellState: false,
-  cellParameters: [],
+  ...NO_CELL_PARAMETERS,
+  foldedBiases: [],
+  inputProjection: PLAIN_INPUT,
   forward: gruForwardKernel,
   backward: gruBackwardKernel,
   blocks: { forward: [1, 2, 4], backward: [1, 2, 4, 8] },
@@ -91,24 +189,30 @@ const RNN_COMMON = {
   hasCellState: false,
   saved: ['h', 'h_prev'],
   recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 1 }],
-  separateRecurrentGradient: false,
-  cellParameters: [],
+  gradientSources: SHARED_GRADIENT,
+  ...NO_CELL_PARAMETERS,
+  foldedBiases: [],
+  inputProjection: PLAIN_INPUT,
   forward: rnnForwardKernel,
   backward: rnnBackwardKernel,
   // The Elman forward always blocks 4 sequences; its backward blocks none.
   blocks: { forward: [4], backward: [1] },
+  layerNorm: RNN_LAYER_NORM,
 } as const;
 
 const DEFAULTS = { resetAfter: true, nonlinearity: 'tanh', peephole: false, heads: 1, layerNorm: false, zoneout: false, recurrentDropout: false } as const;
 
 export const CELL_VARIANTS: readonly CellVariant[] = [
-  { ...LSTM_COMMON, name: 'lstm', config: { ...DEFAULTS, cell: 'lstm' }, cellParameters: [] },
+  { ...LSTM_COMMON, ...NO_CELL_PARAMETERS, name: 'lstm', config: { ...DEFAULTS, cell: 'lstm' }, layerNorm: LSTM_LAYER_NORM },
   {
     ...LSTM_COMMON,
     name: 'lstm-peephole',
     config: { ...DEFAULTS, cell: 'lstm', peephole: true },
     // ONNX's P input, in the gate order i, f, o (ONNX stores i, o, f).
-    cellParameters: [{ kind: 'weight_peephole', size: 3, binding: 'peephole', initialValue: 0 }],
+    cellParameters: [{ kind: 'weight_peephole', size: 3, initialValue: 0 }],
+    kernelParameters: ['weight_peephole'],
+    parameterGradients: [{ kind: 'weight_peephole', rows: 'd_cell_terms', width: 3, column: 0 }],
+    layerNorm: null,
   },
   {
     ...GRU_COMMON,
@@ -116,7 +220,9 @@ export const CELL_VARIANTS: readonly CellVariant[] = [
     config: { ...DEFAULTS, cell: 'gru' },
     saved: ['r', 'z', 'n', 'hn', 'h_prev'],
     recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 3 }],
-    separateRecurrentGradient: true,
+    // b_hn sits inside r ⊙ ·, so the recurrent pre-activations have their own gradient.
+    gradientSources: { inputBias: 'd_gates', recurrentBias: 'd_gates_h', recurrentWeights: 'd_gates_h' },
+    layerNorm: GRU_LAYER_NORM,
     reference: gruResetAfterCell as ReferenceCell<never>,
   },
   {
@@ -126,7 +232,8 @@ export const CELL_VARIANTS: readonly CellVariant[] = [
     saved: ['r', 'z', 'n', 'r_h', 'h_prev'],
     // W_hn multiplies r ⊙ h in Cho's form.
     recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 2 }, { input: 'r_h', firstGate: 2, gates: 1 }],
-    separateRecurrentGradient: false,
+    gradientSources: SHARED_GRADIENT,
+    layerNorm: null,
     reference: gruResetBeforeCell as ReferenceCell<never>,
   },
   { ...RNN_COMMON, name: 'rnn-tanh', config: { ...DEFAULTS, cell: 'rnn' }, reference: rnnTanhCell as ReferenceCell<never> },

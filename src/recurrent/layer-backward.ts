@@ -7,9 +7,9 @@
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { encodeGemm } from '../ops/gemm.js';
-import { encodeColumnReduce } from '../ops/reduce.js';
-import { encodeAxpy } from '../ops/elementwise.js';
 import { savedSlot } from './cells.js';
+import { encodeCellGradients, gradientRowsUsed, gradientRowWidth, kernelCellParameters } from './cell-parameters.js';
+import { encodeInputProjectionBackward } from './input-projection.js';
 import type { LayerParameters } from './parameters.js';
 import type { LayerPlan, RecurrentPlan } from './plan.js';
 
@@ -34,58 +34,44 @@ export interface LayerBackwardBuffers {
 export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, io: LayerBackwardBuffers): void {
   const { variant } = plan;
   const { steps: T, batch: B, hidden: H, directions: D } = plan.shape;
-  const G = variant.gates.length;
   const rows = T * B;
-  const gateWidth = D * G * H;
-  const rowBuffer = (width: number, label: string) => runtime.pool.acquire(rows * width * 4, GPUBufferUsage.STORAGE, `${variant.name} ${label}`);
-  const dGates = rowBuffer(gateWidth, 'd_gates');
-  const dGatesH = variant.separateRecurrentGradient ? rowBuffer(gateWidth, 'd_gates_h') : dGates;
-  // Per-row terms of each cell parameter's gradient, summed over rows below.
-  const cellTerms = variant.cellParameters.map((p) => ({ p, rows: rowBuffer(D * p.size * H, `d_${p.binding}`) }));
-
+  const gateWidth = D * variant.gates.length * H;
+  const gradientRows = new Map(gradientRowsUsed(variant).map((name) => [
+    name,
+    runtime.pool.acquire(rows * D * gradientRowWidth(variant, name) * H * 4, GPUBufferUsage.STORAGE, `${variant.name} ${name}`),
+  ]));
+  const cellParams = kernelCellParameters(runtime, plan, layer);
   plan.strategies.backward!.encodeBackward(runtime, plan, layer, {
-    ...Object.fromEntries(variant.cellParameters.map((p) => [p.binding, layer.weights.cell[p.kind]!.buffer])),
-    ...Object.fromEntries(cellTerms.map(({ p, rows }) => [`d_${p.binding}`, rows])),
+    ...Object.fromEntries(gradientRows),
+    cell_params: cellParams.buffer,
     saved: io.saved,
     d_out: io.dOutput,
     w_hh_t: layer.weights.wHhT.buffer,
     lengths: io.lengths,
     dh_state: io.dh,
     dc_state: io.dc,
-    d_gates: dGates,
-    d_gates_h: variant.separateRecurrentGradient ? dGatesH : null,
   });
+  cellParams.release();
 
-  // dW_ih += d_gatesᵀ · X  ([D·G·H, I], both directions in one GEMM)
+  const projection = encodeInputProjectionBackward(runtime, plan, layer, io.input, gradientRows.get('d_gates')!, io.grads);
+  // dW_ih += d_projectionᵀ · X  ([D·G·H, I], both directions in one GEMM)
   encodeGemm(runtime, {
     M: gateWidth, N: layer.inputSize, K: rows,
-    a: dGates, b: io.input, c: io.grads.wIh.buffer,
+    a: projection.rows, b: io.input, c: io.grads.wIh.buffer,
     transA: true, lda: gateWidth, ldb: layer.inputSize, ldc: layer.inputSize, beta: 1,
   });
-  if (io.grads.bIh && io.grads.bHh && dGatesH === dGates) {
-    // Both biases get the same column sums: reduce the rows once, add the sums to each.
-    const sums = runtime.pool.acquire(gateWidth * 4, GPUBufferUsage.STORAGE, `${variant.name} d_bias`);
-    encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGates, out: sums });
-    encodeAxpy(runtime, io.grads.bIh.buffer, sums, gateWidth);
-    encodeAxpy(runtime, io.grads.bHh.buffer, sums, gateWidth);
-    runtime.pool.release(sums);
-  } else if (io.grads.bIh && io.grads.bHh) {
-    encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGates, out: io.grads.bIh.buffer, beta: 1 });
-    encodeColumnReduce(runtime, { rows, cols: gateWidth, x: dGatesH, out: io.grads.bHh.buffer, beta: 1 });
-  }
-  for (const { p, rows: terms } of cellTerms) {
-    encodeColumnReduce(runtime, { rows, cols: D * p.size * H, x: terms, out: io.grads.cell[p.kind]!.buffer, beta: 1 });
-  }
-  encodeRecurrentWeightGradient(runtime, plan, io.saved, dGatesH, io.grads.wHhT.buffer);
-  // dX = d_gates · W_ih  (rows × I; sums both directions)
+  encodeCellGradients(runtime, plan, gradientRows, io.saved, io.grads);
+  encodeRecurrentWeightGradient(runtime, plan, io.saved, gradientRows.get(variant.gradientSources.recurrentWeights)!, io.grads.wHhT.buffer);
+  // dX = d_projection · W_ih  (rows × I; sums both directions)
   if (io.dInput) {
     encodeGemm(runtime, {
       M: rows, N: layer.inputSize, K: gateWidth,
-      a: dGates, b: layer.weights.wIh.buffer, c: io.dInput,
+      a: projection.rows, b: layer.weights.wIh.buffer, c: io.dInput,
       lda: gateWidth, ldb: layer.inputSize, ldc: layer.inputSize,
     });
   }
-  for (const buffer of new Set([dGates, dGatesH, ...cellTerms.map((t) => t.rows)])) runtime.pool.release(buffer);
+  projection.release();
+  for (const buffer of gradientRows.values()) runtime.pool.release(buffer);
 }
 
 /**

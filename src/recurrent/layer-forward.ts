@@ -1,9 +1,11 @@
 /**
  * Forward of one recurrent layer, both directions at once: one GEMM computes the input
- * projection of every step, then the plan's strategy runs the recurrence.
+ * projection of every step (normalised with layer norm), then the plan's strategy runs
+ * the recurrence.
  */
 import type { Runtime } from '../runtime/runtime.js';
-import { encodeGemm } from '../ops/gemm.js';
+import { kernelBias, kernelCellParameters } from './cell-parameters.js';
+import { encodeInputProjection } from './input-projection.js';
 import type { LayerPlan, RecurrentPlan } from './plan.js';
 
 /** The buffers of one layer's forward. */
@@ -22,27 +24,20 @@ export interface LayerForwardBuffers {
 }
 
 export function encodeLayerForward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, io: LayerForwardBuffers): void {
-  const { steps: T, batch: B, hidden: H, directions: D } = plan.shape;
-  const gateWidth = D * plan.variant.gates.length * H;
-  const pre = runtime.pool.acquire(T * B * gateWidth * 4, GPUBufferUsage.STORAGE, `${plan.variant.name} input projection`);
-  const { weights } = layer;
-  // pre = X · W_ihᵀ + b_ih over all T·B rows, in the input's own (time- or batch-major) order.
-  encodeGemm(runtime, {
-    M: T * B, N: gateWidth, K: layer.inputSize,
-    a: io.input, b: weights.wIh.buffer, c: pre, ...(weights.bIh ? { bias: weights.bIh.buffer } : {}),
-    transB: true, lda: layer.inputSize, ldb: layer.inputSize, ldc: gateWidth,
-  });
-  const cellParameters = Object.fromEntries(plan.variant.cellParameters.map((p) => [p.binding, weights.cell[p.kind]!.buffer]));
+  const pre = encodeInputProjection(runtime, plan, layer, io.input);
+  const cellParams = kernelCellParameters(runtime, plan, layer);
+  const bias = kernelBias(runtime, plan, layer);
   plan.strategies.forward.encodeForward(runtime, plan, layer, {
-    ...cellParameters,
     pre,
-    w_hh_t: weights.wHhT.buffer,
-    b_hh: layer.recurrentBias.buffer,
+    w_hh_t: layer.weights.wHhT.buffer,
+    b_hh: bias.buffer,
+    cell_params: cellParams.buffer,
     lengths: io.lengths,
     h_state: io.h,
     c_state: io.c,
     out: io.output,
     saved: io.saved,
   }, io.saved !== null);
+  for (const done of [cellParams, bias]) done.release();
   runtime.pool.release(pre);
 }

@@ -178,7 +178,7 @@ export class RecurrentNetwork extends Module implements PlanSource {
     const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
     // A training forward with masks draws new ones: the draw's number seeds them.
     const draw = training && this.drawsMasks ? this.dropoutCalls + 1 : 0;
-    const masks = { ...this.cellRates, sample: training, seeds: Array.from({ length: this.numLayers }, (_, layer) => cellMaskSeed(this.dropoutSeed, draw, layer)) };
+    const masks = { ...this.cellRates, layerNormEps: this.layerNormEps, sample: training, seeds: Array.from({ length: this.numLayers }, (_, layer) => cellMaskSeed(this.dropoutSeed, draw, layer)) };
     const plan = planCall(this, { steps: T, batch: B }, { training, hasLengths: lengths !== null, choices, strategies: { persistent: persistentChunks, split: splitHidden }, masks });
     if (draw > 0) this.dropoutCalls = draw;
 

@@ -17,7 +17,7 @@ export function chunkStarts(steps: number, chunkLength: number): number[] {
 
 function encodeChunks(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, kernel: RecurrentKernel, buffers: RecurrentBuffers, pass: 'forward' | 'backward', save: boolean): void {
   const call = passCall(plan, layer, pass, save);
-  const bound = selectBindings(reflectEntryPoint(kernel.shader), buffers, kernel.optionalBindings, (access) => runtime.placeholder(access));
+  const bound = selectBindings(reflectEntryPoint(kernel.shader), buffers, kernel.optionalBindings, (access, slot) => runtime.placeholder(access, slot));
   const starts = chunkStarts(plan.shape.steps, call.schedule.chunkLength);
   for (const begin of pass === 'forward' ? starts : starts.reverse()) {
     runtime.launch(kernel, { ...call, stateOffset: layer.stateOffset, stateWrite: layer.stateOffset, begin }, bound);

@@ -120,6 +120,9 @@ export function planCall(source: PlanSource, size: { steps: number; batch: numbe
       ...(source.chunkLength === undefined ? {} : { chunkLength: source.chunkLength }),
       pass,
     };
+    if (options.strategy === 'split' && source.variant.config.layerNorm) {
+      throw new ArgumentError(`schedules.${pass}.strategy`, "'persistent' for a cell with layer norm (its statistics need a whole head in one workgroup)", "'split'");
+    }
     return chooseSchedule(source.variant, shape, source.runtime.limits, options);
   };
   const layerState = dims.directions * size.batch * dims.hiddenSize;

@@ -27,7 +27,7 @@ function encodeSteps(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, ke
   }));
   const offset = layer.stateOffset * 4;
   for (const { state, pair } of pairs) runtime.commandEncoder().copyBufferToBuffer(state, offset, pair, 0, bytes);
-  const bound = selectBindings(layout, { ...buffers, ...Object.fromEntries(pairs.map((p) => [p.name, p.pair])) }, kernel.optionalBindings, (access) => runtime.placeholder(access));
+  const bound = selectBindings(layout, { ...buffers, ...Object.fromEntries(pairs.map((p) => [p.name, p.pair])) }, kernel.optionalBindings, (access, slot) => runtime.placeholder(access, slot));
   const half = D * B * H;
   for (let n = 0; n < T; n++) {
     const [read, write] = n % 2 === 0 ? [0, half] : [half, 0];

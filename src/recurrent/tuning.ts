@@ -43,8 +43,10 @@ function candidates(network: RecurrentNetwork, pass: RecurrentPass, batch: numbe
   // Blocks of one are only tried where the kernel takes nothing larger.
   const usable = blocks.filter((block) => block > 1 && block <= batch);
   const persistent = (usable.length > 0 ? usable : [blocks[0]!]).flatMap((batchBlock) => sizes.map((workgroupSize): TunedChoice => ({ strategy: 'persistent', batchBlock, workgroupSize })));
-  // Split: a slice of hidden units per workgroup, for the largest block that fits.
-  const hidden = network.hiddenSize;
+  // Split: a slice of hidden units per workgroup, for the largest block that fits; not
+  // with layer norm, whose statistics need a whole head in one workgroup.
+  if (network.variant.config.layerNorm) return persistent;
+  const hidden = network.hiddenSize / network.variant.config.heads;
   const spans = [...new Set(SPLIT_UNIT_SPANS.map((span) => Math.min(span, hidden)))];
   const split = spans.map((unitSpan): TunedChoice => ({ strategy: 'split', unitSpan, batchBlock: usable.at(-1) ?? blocks[0]!, workgroupSize: sizes[0]! }));
   return [...persistent, ...split];

@@ -36,7 +36,7 @@ export class Runtime {
   readonly idChecks: IdChecks;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  private readonly placeholders = new Map<'read' | 'write', GPUBuffer>();
+  private readonly placeholders = new Map<string, GPUBuffer>();
   private readonly errors: string[] = [];
   private destroyed = false;
   private readonly onUncapturedError = (event: Event): void => {
@@ -210,11 +210,13 @@ export class Runtime {
    * A tiny storage buffer for bindings that an override constant switches off. One per
    * access kind: a buffer bound read-only and writable in one dispatch is invalid.
    */
-  placeholder(access: 'read' | 'write' = 'read'): GPUBuffer {
-    let buffer = this.placeholders.get(access);
+  placeholder(access: 'read' | 'write' = 'read', slot = 0): GPUBuffer {
+    // Writable bindings of one dispatch may not alias: each unused one takes its own slot.
+    const key = `${access} ${slot}`;
+    let buffer = this.placeholders.get(key);
     if (!buffer) {
-      buffer = this.device.createBuffer({ label: `unused ${access} binding`, size: 16, usage: GPUBufferUsage.STORAGE });
-      this.placeholders.set(access, buffer);
+      buffer = this.device.createBuffer({ label: `unused ${key} binding`, size: 16, usage: GPUBufferUsage.STORAGE });
+      this.placeholders.set(key, buffer);
     }
     return buffer;
   }

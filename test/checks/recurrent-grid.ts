@@ -140,6 +140,19 @@ export function insideCases(): { forward: RecurrentCase[]; both: RecurrentCase[]
       both.push({ ...variant, ...small, hiddenSize: 12, numLayers: 1, bidirectional: true, batch: 11, inside: { heads: 4, recurrentDropout: { p: 0.5, perSequence: true } }, training: true, schedule: { batchBlock: 4, workgroupSize: 64 } });
     }
   }
+  // Layer norm inside the cell, where the cell has it: alone, with heads and masks, one unit, odd widths.
+  for (const variant of CELL_VARIANTS.filter((v) => !v.peephole && v.resetAfter !== false)) {
+    const zoneout = variant.cell === 'lstm' ? { hidden: 0.2, cell: 0.3 } : 0.2;
+    const recurrentDropout = variant.cell === 'rnn' ? {} : { recurrentDropout: 0.3 };
+    forward.push({ ...variant, ...small, hiddenSize: 6, numLayers: 2, bidirectional: true, inside: { layerNorm: true, zoneout } });
+    both.push(
+      { ...variant, ...small, hiddenSize: 6, numLayers: 2, bidirectional: true, withInitialState: true, inside: { layerNorm: true }, training: true },
+      { ...variant, ...small, hiddenSize: 8, numLayers: 2, bidirectional: true, batchFirst: true, chunkLength: 2, inside: { layerNorm: true, heads: 2, zoneout, ...recurrentDropout }, training: true },
+      { ...variant, ...small, hiddenSize: 1, numLayers: 1, bidirectional: true, inside: { layerNorm: true }, training: true },
+      { ...variant, ...small, hiddenSize: 33, numLayers: 1, bidirectional: false, batch: 11, bias: false, inside: { layerNorm: true, layerNormEps: 1e-3 }, training: true, schedule: { batchBlock: 4, workgroupSize: 64 } },
+      { ...variant, inputSize: 8, hiddenSize: 1024, numLayers: 1, bidirectional: false, steps: 2, batch: 1, inside: { layerNorm: true }, training: true },
+    );
+  }
   // A large head count at a large width: forward and backward against the float64 reference.
   for (const cell of ['lstm', 'gru', 'rnn'] as const) {
     both.push({ cell, inputSize: 8, hiddenSize: 1024, numLayers: 1, bidirectional: false, steps: 2, batch: 1, inside: { heads: 8, zoneout: 0.2 }, training: true });

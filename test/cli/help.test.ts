@@ -22,7 +22,10 @@ describe('command-line help', () => {
     expect(text).toContain(`(default ${prose.steps}; ${names.steps} with --data names)`);
     const file = parseTrainOptions(['--data', 'NAME.txt']);
     expect(text).toContain(`(default ${prose.checkpointDir}; ${names.checkpointDir} with --data names; ${file.checkpointDir} with --data NAME.txt)`);
-    expect(text).toMatch(/--layer-norm .*\(default off\)/);
+    expect(text).toMatch(/--layer-norm .*inside the recurrent cell.*\(default off\)/);
+    expect(text).toMatch(/--output-norm .*before the output layer.*\(default off\)/);
+    expect(text).toMatch(/--zoneout P\|H,C .*\(default 0\)/);
+    expect(text).toMatch(/--heads N .*\(default 1\)/);
   });
 
   it('lists every sample option with the default the parser uses', () => {

@@ -137,3 +137,26 @@ describe('the trainer under failure', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('a run with options inside the recurrent cell', () => {
+  const runtime = useRuntime();
+
+  it('keeps heads, zoneout and recurrent dropout on resume, and its masks continue exactly', async () => {
+    const dir = scratch();
+    const cellOptions: Partial<TrainOptions> = { heads: 2, zoneout: { hidden: 0.1, cell: 0.2 }, recurrentDropout: 0.2, recurrentDropoutPerSequence: true, outputNorm: true, steps: 4, evalEvery: 100 };
+    const unbroken = await train(runtime(), options(dir, { ...cellOptions, checkpointDir: join(dir, 'unbroken') }));
+    const stop = new AbortController();
+    await train(runtime(), options(dir, cellOptions), { signal: stop.signal, onStep: ({ step }) => step === 2 && stop.abort() });
+    const written = JSON.parse(readFileSync(join(dir, 'checkpoints', 'latest.json'), 'utf8')) as { step: number; dropoutCalls: number; options: TrainOptions; model: Record<string, unknown> };
+    expect(written.step).toBe(2);
+    expect(written.dropoutCalls).toBe(2);
+    expect(written.options).toMatchObject({ heads: 2, zoneout: { hidden: 0.1, cell: 0.2 }, recurrentDropout: 0.2, recurrentDropoutPerSequence: true, outputNorm: true, layerNorm: false });
+    expect(written.model).toMatchObject({ heads: 2, zoneout: { hidden: 0.1, cell: 0.2 }, recurrentDropout: { p: 0.2, perSequence: true }, outputNorm: true, layerNorm: false });
+    // The command line of the resumed run asks for none of them: they come from the checkpoint.
+    let resumedOptions: TrainOptions | null = null;
+    const resumed = await train(runtime(), options(dir, { steps: 4, evalEvery: 100, resume: join(dir, 'checkpoints') }), { onStart: ({ options: o }) => (resumedOptions = o) });
+    expect(resumedOptions).toMatchObject({ heads: 2, zoneout: { hidden: 0.1, cell: 0.2 }, recurrentDropout: 0.2, recurrentDropoutPerSequence: true, outputNorm: true });
+    expect(resumed.history.losses).toEqual(unbroken.history.losses);
+    rmSync(dir, { recursive: true });
+  });
+});

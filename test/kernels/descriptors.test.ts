@@ -84,8 +84,9 @@ const SAMPLES: readonly Samples[] = [
   ),
   samples(
     reduceColumnsKernel,
-    { rows: 7, cols: 100, ld: 100, offsetX: 0, offsetOut: 0, square: false, alpha: 1, beta: 0 },
-    { rows: 5000, cols: 3, ld: 8, offsetX: 2, offsetOut: 1, square: true, alpha: 0.5, beta: 2 },
+    { rows: 7, cols: 100, ld: 100, offsetX: 0, offsetOut: 0, square: false, product: null, alpha: 1, beta: 0 },
+    { rows: 5000, cols: 3, ld: 8, offsetX: 2, offsetOut: 1, square: true, product: null, alpha: 0.5, beta: 2 },
+    { rows: 9, cols: 12, ld: 24, offsetX: 12, offsetOut: 0, square: false, product: { ld: 56, offset: 28 }, alpha: 1, beta: 1 },
   ),
   samples(
     elementwiseKernel,

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, CharVocabulary, StreamBatches, splitStream, unigramBitsPerToken } from '../../src/index.js';
+import { ArgumentError, CharLanguageModel, CharVocabulary, StreamBatches, encodeSafetensors, splitStream, unigramBitsPerToken, type CharLanguageModelOptions } from '../../src/index.js';
 import { parseSampleOptions, parseTrainOptions, trainDefaults, type TrainOptions } from '../../src/cli/options.js';
 import { train } from '../../src/cli/trainer.js';
 import { sampleFromCheckpoint } from '../../src/cli/sample.js';
-import { loadCharModel } from '../../src/models/char-lm-checkpoint.js';
+import { CHAR_LM_CHECKPOINT_FORMAT, loadCharModel } from '../../src/models/char-lm-checkpoint.js';
 import { firstNameSet, firstNames, mobyDick, textFile } from '../../src/cli/corpora.js';
 import { useRuntime } from '../helpers.js';
 
@@ -164,5 +164,95 @@ describe('training the character model', () => {
     fromText.model.dispose();
     fromBest.model.dispose();
     rmSync(dir, { recursive: true });
+  });
+});
+
+describe('the character model: options inside the recurrent cell, and the output norm', () => {
+  const runtime = useRuntime();
+
+  it('passes heads, in-cell layer norm, zoneout and recurrent dropout to its network, and keeps them in its config', () => {
+    const rt = runtime();
+    const model = new CharLanguageModel(rt, { vocabularySize: 7, hiddenSize: 8, embeddingDim: 4, heads: 2, zoneout: { hidden: 0.1, cell: 0.2 }, recurrentDropout: { p: 0.3, perSequence: true }, outputNorm: true });
+    expect(model.network.variant.config.heads).toBe(2);
+    expect(model.network.cellRates).toEqual({ zoneoutHidden: 0.1, zoneoutCell: 0.2, recurrentDropout: 0.3, perSequence: true });
+    expect(model.network.drawsMasks).toBe(true);
+    expect(model.norm).not.toBeNull();
+    expect(model.config).toMatchObject({ outputNorm: true, layerNorm: false, layerNormEps: 1e-5, heads: 2, zoneout: { hidden: 0.1, cell: 0.2 }, recurrentDropout: { p: 0.3, perSequence: true } });
+    model.dispose();
+
+    // layerNorm is now the norm inside the cell: the network's, not a LayerNorm module before the head.
+    const normed = new CharLanguageModel(rt, { vocabularySize: 7, hiddenSize: 8, embeddingDim: 4, cell: 'gru', layerNorm: true, layerNormEps: 1e-3, zoneout: 0.1, recurrentDropout: 0.2 });
+    expect(normed.network.variant.config.layerNorm).toBe(true);
+    expect(normed.network.layerNormEps).toBe(1e-3);
+    expect(normed.network.cellRates).toEqual({ zoneoutHidden: 0.1, zoneoutCell: 0, recurrentDropout: 0.2, perSequence: false });
+    expect(normed.norm).toBeNull();
+    expect(normed.config).toMatchObject({ cell: 'gru', outputNorm: false, layerNorm: true, layerNormEps: 1e-3, heads: 1, zoneout: { hidden: 0.1, cell: 0 }, recurrentDropout: { p: 0.2, perSequence: false } });
+    normed.dispose();
+
+    const plain = new CharLanguageModel(rt, { vocabularySize: 7, hiddenSize: 8 });
+    expect(plain.config).toMatchObject({ outputNorm: false, layerNorm: false, heads: 1, zoneout: { hidden: 0, cell: 0 }, recurrentDropout: { p: 0, perSequence: false } });
+    expect(plain.network.drawsMasks).toBe(false);
+    plain.dispose();
+  });
+
+  it('rejects a bad cell option naming it, before making any buffer', () => {
+    const rt = runtime();
+    const make = (options: Partial<CharLanguageModelOptions>) => () => new CharLanguageModel(rt, { vocabularySize: 7, hiddenSize: 6, ...options });
+    expect(make({ heads: 4 })).toThrow('options.heads: expected a positive divisor of hiddenSize 6, got 4');
+    expect(make({ zoneout: 1 })).toThrow('options.zoneout: expected a probability in [0, 1), got 1');
+    expect(make({ cell: 'gru', zoneout: { hidden: 0.1, cell: 0.1 } })).toThrow('options.zoneout.cell');
+    expect(make({ recurrentDropout: { p: -0.5 } })).toThrow('options.recurrentDropout.p');
+    expect(make({ layerNorm: 'yes' as unknown as boolean })).toThrow('options.layerNorm');
+    expect(make({ outputNorm: 1 as unknown as boolean })).toThrow('options.outputNorm');
+    expect(make({ heads: 4 })).toThrow(ArgumentError);
+  });
+
+  /** A checkpoint as `train` writes it: its JSON, and safetensors of the model's weights under `model.`. */
+  async function checkpointOf(model: CharLanguageModel, modelJson: object) {
+    const state = await model.stateDict();
+    const tensors = encodeSafetensors(Object.fromEntries(Object.entries(state).map(([key, value]) => [`model.${key}`, value])));
+    const json = {
+      format: CHAR_LM_CHECKPOINT_FORMAT, step: 0, options: {}, model: modelJson, vocabulary: ['\n', 'a', 'b', 'c', 'd'],
+      corpus: { name: 'names', primer: '\n' }, tensors: 'step-000000.safetensors', history: { losses: [], validation: [], unigramBitsPerCharacter: 2 },
+    };
+    return { state, json, tensors };
+  }
+
+  it('loads a checkpoint written before outputNorm: its layerNorm: true and norm.* tensors are the output norm', async () => {
+    const rt = runtime();
+    const model = new CharLanguageModel(rt, { vocabularySize: 5, hiddenSize: 8, embeddingDim: 4, outputNorm: true, seed: 3 });
+    // The model config such a checkpoint holds: layerNorm meant the norm before the output layer.
+    const older = { vocabularySize: 5, embeddingDim: 4, hiddenSize: 8, numLayers: 1, cell: 'lstm', dropout: 0, layerNorm: true, seed: 3 };
+    const { state, json, tensors } = await checkpointOf(model, older);
+    expect(Object.keys(state)).toContain('norm.weight');
+    model.dispose();
+    const loaded = await loadCharModel(rt, { json: JSON.stringify(json), tensors });
+    expect(loaded.model.norm).not.toBeNull();
+    expect(loaded.model.config).toMatchObject({ outputNorm: true, layerNorm: false, heads: 1, zoneout: { hidden: 0, cell: 0 } });
+    expect(loaded.model.network.variant.config.layerNorm).toBe(false);
+    expect(loaded.checkpoint.model).toMatchObject({ outputNorm: true, layerNorm: false });
+    expect(await loaded.model.stateDict()).toEqual(state);
+    loaded.model.dispose();
+    // Without the norm, the older file loads as a model without one.
+    const bare = new CharLanguageModel(rt, { vocabularySize: 5, hiddenSize: 8, embeddingDim: 4, seed: 3 });
+    const without = await checkpointOf(bare, { ...older, layerNorm: false });
+    bare.dispose();
+    const plain = await loadCharModel(rt, without);
+    expect(plain.model.norm).toBeNull();
+    expect(plain.model.config).toMatchObject({ outputNorm: false, layerNorm: false });
+    plain.model.dispose();
+  });
+
+  it("loads today's checkpoint with its cell options as written", async () => {
+    const rt = runtime();
+    const model = new CharLanguageModel(rt, { vocabularySize: 5, hiddenSize: 8, embeddingDim: 4, heads: 4, zoneout: { hidden: 0.1, cell: 0.3 }, recurrentDropout: { p: 0.2, perSequence: true }, seed: 4 });
+    const { state, json, tensors } = await checkpointOf(model, JSON.parse(JSON.stringify(model.config)));
+    const loaded = await loadCharModel(rt, { json, tensors });
+    expect(loaded.model.config).toEqual(model.config);
+    expect(loaded.model.network.variant.config.heads).toBe(4);
+    expect(loaded.model.network.cellRates).toEqual(model.network.cellRates);
+    expect(await loaded.model.stateDict()).toEqual(state);
+    model.dispose();
+    loaded.model.dispose();
   });
 });
