@@ -1,5 +1,5 @@
 /** This engine on one shape: inference (forward, read back) and one training step (Adam). */
-import { Adam, GRU, LSTM, Tensor, randomArray, type RecurrentNetwork, type Runtime, type TunedChoice } from '../src/index.js';
+import { Adam, GRU, LSTM, RNN, Tensor, randomArray, type RecurrentNetwork, type RecurrentOptions, type Runtime, type TunedChoice } from '../src/index.js';
 import { measure, type Measurement } from './measure.js';
 import { forwardFlops, trainingFlops, type BenchShape } from './shapes.js';
 
@@ -10,11 +10,15 @@ export interface EngineCase {
   dispose: () => void;
 }
 
-/** `schedule` fixes scheduler choices (a strategy, say) over the tuned and default ones. */
-export function engineCase(runtime: Runtime, shape: BenchShape, schedule: TunedChoice = {}): EngineCase {
+const MODULES = { lstm: LSTM, gru: GRU, rnn: RNN } as const;
+
+/**
+ * `schedule` fixes scheduler choices (a strategy, say) over the tuned and default ones;
+ * `options` adds network options (the options inside the cell, say).
+ */
+export function engineCase(runtime: Runtime, shape: BenchShape, schedule: TunedChoice = {}, options: Partial<RecurrentOptions> = {}): EngineCase {
   const { inputSize: I, hiddenSize: H, steps: T, batch: B } = shape;
-  const Module = shape.cell === 'lstm' ? LSTM : GRU;
-  const network: RecurrentNetwork = new Module(runtime, { inputSize: I, hiddenSize: H, init: { seed: 1 } });
+  const network: RecurrentNetwork = new MODULES[shape.cell](runtime, { inputSize: I, hiddenSize: H, init: { seed: 1 }, ...options });
   network.scheduleOverrides = schedule;
   const optimizer = new Adam(runtime, network.parameters(), { lr: 1e-3 });
   const x = Tensor.from(runtime, randomArray(T * B * I, 2), [T, B, I]);

@@ -1,7 +1,7 @@
 /** The canonical benchmark shapes (the table in the README's Benchmarks section). */
 export interface BenchShape {
   name: string;
-  cell: 'lstm' | 'gru';
+  cell: 'lstm' | 'gru' | 'rnn';
   inputSize: number;
   hiddenSize: number;
   steps: number;
@@ -17,7 +17,7 @@ export const CANONICAL_SHAPES: readonly BenchShape[] = [
 
 /** Multiply-adds × 2 of one forward: input projection and recurrence, every step. */
 export function forwardFlops(s: BenchShape): number {
-  const gates = s.cell === 'lstm' ? 4 : 3;
+  const gates = { lstm: 4, gru: 3, rnn: 1 }[s.cell];
   return 2 * s.steps * s.batch * gates * s.hiddenSize * (s.inputSize + s.hiddenSize);
 }
 

@@ -1,32 +1,10 @@
 /**
  * The options inside the recurrence (multi-head W_hh, layer normalisation, zoneout,
- * recurrent dropout) as they specialise a cell-table record: its name, the flags its
- * kernels compile with, and which combinations a cell family supports.
+ * recurrent dropout) as a network takes them: their checks, and the cell-table flags and
+ * rates they come to (cellVariant specialises the record by the flags).
  */
 import { ArgumentError, checkBoolean, describe } from '../errors.js';
 import type { CellConfig } from '../core/types.js';
-import type { CellVariant } from './cells.js';
-
-/** The families whose cell has a candidate that recurrent dropout can act on. */
-const CANDIDATE: Readonly<Record<CellConfig['cell'], string | null>> = { lstm: 'g', gru: 'n', rnn: null };
-
-/** The record of `base` with the options of `config` (all fields given). */
-export function withCellOptions(base: CellVariant, config: Required<CellConfig>): CellVariant {
-  const { heads, layerNorm, zoneout, recurrentDropout } = config;
-  if (!Number.isInteger(heads) || heads < 1) throw new ArgumentError('heads', 'a positive integer', describe(heads));
-  if (recurrentDropout && CANDIDATE[config.cell] === null) {
-    throw new ArgumentError('recurrentDropout', 'an LSTM or GRU (dropout acts on the candidate g or n; the Elman cell has none)', config.cell.toUpperCase());
-  }
-  if (heads === 1 && !layerNorm && !zoneout && !recurrentDropout) return base;
-  const name = [base.name, heads > 1 ? `heads${heads}` : '', layerNorm ? 'ln' : '', zoneout ? 'zoneout' : '', recurrentDropout ? 'rdrop' : ''].filter(Boolean).join('+');
-  const specialised = { ...base, name, config: { ...base.config, heads, layerNorm, zoneout, recurrentDropout } };
-  if (!layerNorm) return specialised;
-  if (!base.layerNorm) {
-    throw new ArgumentError('layerNorm', "an LSTM without peepholes, PyTorch's GRU (resetAfter: true) or an RNN", base.name);
-  }
-  const { saved, ...layout } = base.layerNorm;
-  return { ...specialised, ...layout, saved: [...base.saved, ...saved] };
-}
 
 /** The rates of the masks inside the cell. */
 export interface CellRates {
@@ -84,9 +62,6 @@ export function parseCellOptions(options: CellOptions, cell: CellConfig['cell'],
   const dropoutObject = typeof dropout === 'object' && dropout !== null;
   const recurrentDropout = rate(dropoutObject ? 'options.recurrentDropout.p' : 'options.recurrentDropout', dropoutObject ? dropout.p : dropout);
   const perSequence = checkBoolean('options.recurrentDropout.perSequence', dropoutObject ? (dropout.perSequence ?? false) : false);
-  if (recurrentDropout > 0 && CANDIDATE[cell] === null) {
-    throw new ArgumentError('options.recurrentDropout', `0 for an RNN (dropout acts on the candidate of an LSTM or GRU; the Elman cell has none)`, describe(recurrentDropout));
-  }
   return {
     flags: { heads, layerNorm, zoneout: zoneoutHidden > 0 || zoneoutCell > 0, recurrentDropout: recurrentDropout > 0 },
     rates: { zoneoutHidden, zoneoutCell, recurrentDropout, perSequence },

@@ -18,7 +18,6 @@ import type { ReferenceCell } from '../reference/cell.js';
 import { lstmCell } from '../reference/lstm.js';
 import { gruResetAfterCell, gruResetBeforeCell } from '../reference/gru.js';
 import { rnnReluCell, rnnTanhCell } from '../reference/rnn.js';
-import { withCellOptions } from './cell-options.js';
 
 export type { CellConfig };
 
@@ -87,6 +86,8 @@ export interface CellVariant {
   readonly gates: readonly string[];
   /** Carries a cell state c beside h (LSTM). */
   readonly hasCellState: boolean;
+  /** The candidate recurrent dropout acts on (g, n), or null where the cell has none. */
+  readonly candidate: string | null;
   /** What the forward saves per unit for backward, in slot order. */
   readonly saved: readonly string[];
   /** dW_hhᵀ as GEMMs of saved slots against the recurrent gate gradients. */
@@ -162,6 +163,7 @@ const RNN_LAYER_NORM: LayerNormLayout = {
 const LSTM_COMMON = {
   gates: ['i', 'f', 'g', 'o'],
   hasCellState: true,
+  candidate: 'g',
   saved: LSTM_SAVED,
   recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 4 }],
   gradientSources: SHARED_GRADIENT,
@@ -176,6 +178,7 @@ const LSTM_COMMON = {
 const GRU_COMMON = {
   gates: ['r', 'z', 'n'],
   hasCellState: false,
+  candidate: 'n',
   ...NO_CELL_PARAMETERS,
   foldedBiases: [],
   inputProjection: PLAIN_INPUT,
@@ -187,6 +190,7 @@ const GRU_COMMON = {
 const RNN_COMMON = {
   gates: ['h'],
   hasCellState: false,
+  candidate: null,
   saved: ['h', 'h_prev'],
   recurrentWeightBlocks: [{ input: 'h_prev', firstGate: 0, gates: 1 }],
   gradientSources: SHARED_GRADIENT,
@@ -255,6 +259,22 @@ export function cellVariant(config: CellConfig): CellVariant {
   const found = CELL_VARIANTS.find((v) => v.config.cell === config.cell && relevant.every((key) => v.config[key] === wanted[key]));
   if (!found) throw new ArgumentError('cell', `a variant of ${config.cell} in the cell table`, JSON.stringify(config));
   return withCellOptions(found, wanted);
+}
+
+/** The record of `base` with the options inside the cell that `config` (all fields given) names. */
+function withCellOptions(base: CellVariant, config: Required<CellConfig>): CellVariant {
+  const { heads, layerNorm, zoneout, recurrentDropout } = config;
+  if (!Number.isInteger(heads) || heads < 1) throw new ArgumentError('options.heads', 'a positive integer', describe(heads));
+  if (recurrentDropout && base.candidate === null) {
+    throw new ArgumentError('options.recurrentDropout', 'a cell with a candidate (LSTM or GRU); the Elman cell has none', base.name);
+  }
+  if (layerNorm && !base.layerNorm) throw new ArgumentError('options.layerNorm', "an LSTM without peepholes, PyTorch's GRU (resetAfter: true) or an RNN", base.name);
+  if (heads === 1 && !layerNorm && !zoneout && !recurrentDropout) return base;
+  const name = [base.name, heads > 1 ? `heads${heads}` : '', layerNorm ? 'ln' : '', zoneout ? 'zoneout' : '', recurrentDropout ? 'rdrop' : ''].filter(Boolean).join('+');
+  const specialised = { ...base, name, config: { ...base.config, heads, layerNorm, zoneout, recurrentDropout } };
+  if (!layerNorm || !base.layerNorm) return specialised;
+  const { saved, ...layout } = base.layerNorm;
+  return { ...specialised, ...layout, saved: [...base.saved, ...saved] };
 }
 
 /** Index of a named slot in the variant's saved activations. */

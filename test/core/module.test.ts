@@ -36,7 +36,7 @@ describe('Module', () => {
     expect(children).toEqual(['source_embedding', 'encoder', 'target_embedding', 'decoder', 'head']);
     model.dispose();
 
-    const lm = new CharLanguageModel(rt, { vocabularySize: 5, hiddenSize: 4, embeddingDim: 3, numLayers: 2, layerNorm: true });
+    const lm = new CharLanguageModel(rt, { vocabularySize: 5, hiddenSize: 4, embeddingDim: 3, numLayers: 2, outputNorm: true });
     expect(Object.keys(await lm.stateDict())).toEqual([
       'embedding.weight', ...RNN_KEYS('rnn'), ...RNN_KEYS('rnn').map((k) => k.replace('l0', 'l1')), 'norm.weight', 'norm.bias', 'head.weight', 'head.bias',
     ]);

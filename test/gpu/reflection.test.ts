@@ -12,12 +12,12 @@ const readShader = (file: string): string => readFileSync(new URL(`../../shaders
 
 /** Constants that overrides without defaults need before a pipeline can be made. */
 const REQUIRED_CONSTANTS: Record<string, Record<string, number>> = {
-  lstm_forward: { H: 8, BT: 2 },
-  gru_forward: { H: 8, BT: 2 },
-  rnn_forward: { H: 8, BT: 2 },
-  lstm_backward: { H: 8, BT: 2 },
-  gru_backward: { H: 8, BT: 2 },
-  rnn_backward: { H: 8, BT: 2 },
+  lstm_forward: { H: 8, HS: 8, BT: 2 },
+  gru_forward: { H: 8, HS: 8, BT: 2 },
+  rnn_forward: { H: 8, HS: 8, BT: 2 },
+  lstm_backward: { H: 8, HS: 8, BT: 2 },
+  gru_backward: { H: 8, HS: 8, BT: 2 },
+  rnn_backward: { H: 8, HS: 8, BT: 2 },
 };
 
 /**
@@ -89,7 +89,7 @@ describe('reflection', () => {
 
   it('packs uniforms at reflected offsets and rejects missing, unknown and out-of-range fields', () => {
     const uniform = reflectEntryPoint(reduceColumnsKernel.shader).uniform!;
-    const values = { rows: 3, cols: 5, ld: 5, offset_x: 7, offset_out: 11, rows_per_group: 1024, alpha: 0.5, beta: -2 };
+    const values = { rows: 3, cols: 5, ld: 5, offset_x: 7, offset_out: 11, rows_per_group: 1024, alpha: 0.5, beta: -2, ld_y: 0, offset_y: 0 };
     const view = new DataView(packUniforms(uniform, values));
     expect(view.getUint32(4, true)).toBe(5);
     expect(view.getUint32(20, true)).toBe(1024);
