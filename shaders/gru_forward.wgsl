@@ -31,9 +31,8 @@ override NORM_SIZE: u32 = 1u;   // LAYER_NORM: BT · 3 · HS, else 1
 
 const GATES: u32 = 3u;
 const REVERSE = false;
-// row_term kinds: the recurrent products, centred.
-const PRODUCTS = 0u;
-const PRODUCTS_CENTRED = 1u;
+// row_moments reads norm_buf: the recurrent products.
+const NORM_VALUES = 0u;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 3H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 3H] (W_hh transposed; block diagonal by head)
@@ -53,10 +52,7 @@ fn load_unit(i: u32, at: u32) { h_buf[i] = h_state[at]; }
 fn store_unit(i: u32, at: u32, last: u32) { h_state[at] = h_buf[last + i]; }
 
 fn row_term(which: u32, tile: Tile, row: u32, i: u32, s: u32) -> vec2<f32> {
-  let v = norm_buf[row * GATES * HS + i];
-  if (which == PRODUCTS) { return vec2<f32>(v, 0.0); }
-  let centred = v - row_mean(row, GATES * HS);
-  return vec2<f32>(v, centred * centred);
+  return vec2<f32>(norm_buf[row * GATES * HS + i], 0.0);
 }
 
 fn run_step(tile: Tile, lid: u32, step: Step) {
@@ -99,13 +95,14 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
 
   if (LAYER_NORM) {
     workgroupBarrier();
-    row_moments(tile, lid, PRODUCTS, PRODUCTS_CENTRED, GATES * HS, step.s);
+    row_moments(tile, lid, NORM_VALUES, GATES * HS, step.s);
     for (var item = lid; item < tile.rows * tile.units; item += WG) {
       let row = item / tile.units;
       let j = tile.unit0 + item % tile.units;
       let at = row * GATES * HS + j - tile.head0;
-      let rstd = row_rstd(row, GATES * HS);
-      let normalised = (vec3<f32>(norm_buf[at], norm_buf[at + HS], norm_buf[at + 2u * HS]) - row_mean(row, GATES * HS)) * rstd;
+      let stats = row_sums[row];
+      let rstd = stats.y;
+      let normalised = (vec3<f32>(norm_buf[at], norm_buf[at + HS], norm_buf[at + 2u * HS]) - stats.x) * rstd;
       let alpha = vec3<f32>(cell_params[bias_base + j], cell_params[bias_base + H + j], cell_params[bias_base + 2u * H + j]);
       let bias = vec3<f32>(b_hh[bias_base + j], b_hh[bias_base + H + j], b_hh[bias_base + 2u * H + j]);
       finish_after(tile, row, j, step, vec4<f32>(alpha * normalised + bias, 0.0));

@@ -29,11 +29,8 @@ override NORM_SIZE: u32 = 1u;   // LAYER_NORM: BT · 4 · HS, else 1
 
 const GATES: u32 = 4u;
 const REVERSE = false;
-// row_term kinds: the recurrent products, centred; c̃, centred.
-const PRODUCTS = 0u;
-const PRODUCTS_CENTRED = 1u;
-const CELL = 2u;
-const CELL_CENTRED = 3u;
+// row_moments reads norm_buf: the recurrent products, later c̃ in their slot 0.
+const NORM_VALUES = 0u;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, 4H]: X · W_ihᵀ + b_ih
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, 4H] (W_hh transposed; block diagonal by head)
@@ -97,19 +94,20 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
   }
   workgroupBarrier();
   if (LAYER_NORM) {
-    row_moments(tile, lid, PRODUCTS, PRODUCTS_CENTRED, GATES * HS, step.s);
+    row_moments(tile, lid, NORM_VALUES, GATES * HS, step.s);
     for (var item = lid; item < tile.rows * tile.units; item += WG) {
       let row = item / tile.units;
       let j = tile.unit0 + item % tile.units;
       let at = row * GATES * HS + j - tile.head0;
       let products = vec4<f32>(norm_buf[at], norm_buf[at + HS], norm_buf[at + 2u * HS], norm_buf[at + 3u * HS]);
-      let normalised = (products - row_mean(row, GATES * HS)) * row_rstd(row, GATES * HS);
+      let stats = row_sums[row];
+      let normalised = (products - stats.x) * stats.y;
       let alpha = vec4<f32>(cell_param(tile.d, 0u, j), cell_param(tile.d, 1u, j), cell_param(tile.d, 2u, j), cell_param(tile.d, 3u, j));
       finish(tile, row, j, step, alpha * normalised + bias_of(tile.d, j));
-      save_normalised(tile, row, j, step, normalised, 7u);
+      save_normalised(tile, row, j, step, normalised, stats.y);
     }
     workgroupBarrier();
-    row_moments(tile, lid, CELL, CELL_CENTRED, HS, step.s);
+    row_moments(tile, lid, NORM_VALUES, HS, step.s);
     for (var item = lid; item < tile.rows * tile.units; item += WG) {
       emit_normed(tile, item / tile.units, tile.unit0 + item % tile.units, step);
     }
@@ -130,20 +128,16 @@ fn cell_param(d: u32, slot: u32, j: u32) -> f32 {
 
 fn row_term(which: u32, tile: Tile, row: u32, i: u32, s: u32) -> vec2<f32> {
   // Products are [4][HS] per row; c̃ waits in slot 0 of the same row.
-  let v = norm_buf[row * GATES * HS + i];
-  if (which == PRODUCTS || which == CELL) { return vec2<f32>(v, 0.0); }
-  let centred = v - row_mean(row, select(HS, GATES * HS, which == PRODUCTS_CENTRED));
-  return vec2<f32>(v, centred * centred);
+  return vec2<f32>(norm_buf[row * GATES * HS + i], 0.0);
 }
 
-// With SAVE, the normalised values of a unit from saved slot `first` on (one per vector
-// component), and the row's rstd in slot `first` + 4 + 1 (rstd_h).
-fn save_normalised(tile: Tile, row: u32, j: u32, step: Step, normalised: vec4<f32>, first: u32) {
+// With SAVE, r̂ of a unit's four gates (slots 7 … 10) and the row's rstd_h (slot 12).
+fn save_normalised(tile: Tile, row: u32, j: u32, step: Step, normalised: vec4<f32>, rstd: f32) {
   let b = tile.b0 + row;
   if (!SAVE || step.s >= sequence_length(b)) { return; }
-  let at = unit_index(tile.d, time_of(tile.d, b, step.s), b, SAVED, first, j);
+  let at = unit_index(tile.d, time_of(tile.d, b, step.s), b, SAVED, 7u, j);
   for (var g = 0u; g < GATES; g++) { saved[at + g * H] = normalised[g]; }
-  saved[at + 5u * H] = row_rstd(row, GATES * HS);
+  saved[at + 5u * H] = rstd;
 }
 
 // LAYER_NORM's last phase for tile row `row`, unit j: h̃ from the normalised c̃, then zoneout.
@@ -154,8 +148,9 @@ fn emit_normed(tile: Tile, row: u32, j: u32, step: Step) {
   let t = time_of(d, b, step.s);
   let u = local_unit(tile, row, j);
   let at = row * GATES * HS + j - tile.head0;
-  let rstd = row_rstd(row, HS);
-  let c_hat = (norm_buf[at] - row_mean(row, HS)) * rstd;
+  let stats = row_sums[row];
+  let rstd = stats.y;
+  let c_hat = (norm_buf[at] - stats.x) * rstd;
   let h_new = norm_buf[at + 3u * HS] * tanh_clamped(cell_param(d, 4u, j) * c_hat + cell_param(d, 5u, j));
   let h_prev = h_buf[step.prev + u];
   var h = h_new;

@@ -52,8 +52,8 @@ struct RecurrentParams {
 @group(0) @binding(0) var<uniform> params: RecurrentParams;
 @group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
 
-var<workgroup> partial_sums: array<vec2<f32>, SUM_SLOTS>;   // [BT][SLICES]
-var<workgroup> row_sums: array<vec2<f32>, ROW_SLOTS>;       // [BT]: sum_rows' result
+var<workgroup> partial_sums: array<vec2<f32>, SUM_SLOTS>;   // [BT][SLICES]: the slices of sum_rows and row_moments
+var<workgroup> row_sums: array<vec2<f32>, ROW_SLOTS>;       // [BT]: their results
 
 fn sigmoid(x: f32) -> f32 {
   // exp of a non-positive argument never overflows.
@@ -175,14 +175,13 @@ fn tile_of(d: u32, b0: u32, head0: u32, unit0: u32, units: u32) -> Tile {
 }
 
 // row_sums[row] = Σ_{i < count} row_term(which, tile, row, i, s) for every row of the tile:
-// each of SLICES work items per row sums an interleaved slice, then one sums the slices
-// in a fixed order (deterministic, no atomics). Call from uniform control flow; ends with
-// a barrier, so every invocation can read the result.
+// each of SLICES work items per row sums an interleaved slice, then one adds the slices in
+// a fixed order (deterministic, no atomics). Call from uniform control flow; ends with a
+// barrier, so every invocation can read the result, which stays until the next call.
 fn sum_rows(tile: Tile, lid: u32, which: u32, count: u32, s: u32) {
   for (var item = lid; item < tile.rows * SLICES; item += WG) {
-    let row = item / SLICES;
     var sum = vec2<f32>(0.0);
-    for (var i = item % SLICES; i < count; i += SLICES) { sum += row_term(which, tile, row, i, s); }
+    for (var i = item % SLICES; i < count; i += SLICES) { sum += row_term(which, tile, item / SLICES, i, s); }
     partial_sums[item] = sum;
   }
   workgroupBarrier();
@@ -194,21 +193,45 @@ fn sum_rows(tile: Tile, lid: u32, which: u32, count: u32, s: u32) {
   workgroupBarrier();
 }
 
-// Mean and 1/sqrt(variance + ε) of each row's `count` values (row_term kinds `values` and
-// `centred`): two passes, the second over deviations from the first's mean, for a variance
-// that does not cancel. The result stays in row_sums until the next sum_rows.
-fn row_moments(tile: Tile, lid: u32, values: u32, centred: u32, count: u32, s: u32) {
-  sum_rows(tile, lid, values, count, s);
-  // The centred pass re-sums the values beside the squares, so x keeps the mean's sum.
-  sum_rows(tile, lid, centred, count, s);
+// row_sums[row] = (mean, 1/sqrt(variance + ε)) of each row's `count` values (the x of
+// row_term kind `values`), for a layer norm: each slice keeps its sum and M2 = Σ (v − slice
+// mean)², two passes over workgroup memory, and the slices merge exactly (Chan et al.),
+// so the variance does not cancel and needs no second pass over the row. Same calling
+// rules as sum_rows.
+fn row_moments(tile: Tile, lid: u32, values: u32, count: u32, s: u32) {
+  for (var item = lid; item < tile.rows * SLICES; item += WG) {
+    let row = item / SLICES;
+    var sum = 0.0;
+    for (var i = item % SLICES; i < count; i += SLICES) { sum += row_term(values, tile, row, i, s).x; }
+    let mean = sum / f32(max(slice_count(item % SLICES, count), 1u));
+    var m2 = 0.0;
+    for (var i = item % SLICES; i < count; i += SLICES) {
+      let centred = row_term(values, tile, row, i, s).x - mean;
+      m2 += centred * centred;
+    }
+    partial_sums[item] = vec2<f32>(sum, m2);
+  }
+  workgroupBarrier();
+  for (var row = lid; row < tile.rows; row += WG) {
+    var sum = 0.0;
+    for (var k = 0u; k < SLICES; k++) { sum += partial_sums[row * SLICES + k].x; }
+    let mean = sum / f32(count);
+    var m2 = 0.0;
+    for (var k = 0u; k < SLICES; k++) {
+      let n = slice_count(k, count);
+      if (n == 0u) { continue; }
+      let part = partial_sums[row * SLICES + k];
+      let shift = part.x / f32(n) - mean;
+      m2 += part.y + f32(n) * shift * shift;
+    }
+    row_sums[row] = vec2<f32>(mean, inverseSqrt(m2 / f32(count) + params.norm_eps));
+  }
+  workgroupBarrier();
 }
 
-fn row_mean(row: u32, count: u32) -> f32 {
-  return row_sums[row].x / f32(count);
-}
-
-fn row_rstd(row: u32, count: u32) -> f32 {
-  return inverseSqrt(row_sums[row].y / f32(count) + params.norm_eps);
+// Values slice k of a row of `count` takes: i = k, k + SLICES, … below count.
+fn slice_count(k: u32, count: u32) -> u32 {
+  return select(0u, (count - k + SLICES - 1u) / SLICES, k < count);
 }
 
 // The persistent strategy: workgroup (x, d, n) owns every unit of head n of batch tile x

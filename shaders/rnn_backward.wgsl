@@ -114,7 +114,8 @@ fn norm_gradient(tile: Tile, lid: u32, s: u32) {
     let b = tile.b0 + row;
     let count = f32(HS);
     let a_hat = saved_at(tile, row, j, s, 2u);
-    let da = saved_at(tile, row, j, s, 3u) * (da_buf[item] - row_sums[row].x / count - a_hat * row_sums[row].y / count);
+    let sums = row_sums[row];
+    let da = saved_at(tile, row, j, s, 3u) * (da_buf[item] - sums.x / count - a_hat * sums.y / count);
     da_buf[item] = da;
     if (owns(tile, j)) {
       let t = select(s, time_of(tile.d, b, s), s < sequence_length(b));

@@ -24,9 +24,8 @@ override NORM_SIZE: u32 = 1u;   // LAYER_NORM: BT · HS, else 1
 const BB: u32 = 4u;
 const GATES: u32 = 1u;
 const REVERSE = false;
-// row_term kinds: the pre-activations, centred.
-const SUMS = 0u;
-const SUMS_CENTRED = 1u;
+// row_moments reads norm_buf: the pre-activations.
+const NORM_VALUES = 0u;
 
 @group(0) @binding(1) var<storage, read> pre: array<f32>;          // rows × [D, H]
 @group(0) @binding(2) var<storage, read> w_hh_t: array<f32>;       // [D, H, H] (W_hh transposed; block diagonal by head)
@@ -62,14 +61,15 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
   }
   workgroupBarrier();
   if (LAYER_NORM) {
-    row_moments(tile, lid, SUMS, SUMS_CENTRED, HS, step.s);
+    row_moments(tile, lid, NORM_VALUES, HS, step.s);
     for (var item = lid; item < tile.rows * tile.units; item += WG) {
       let row = item / tile.units;
       let j = tile.unit0 + item % tile.units;
       let b = tile.b0 + row;
       if (step.s >= sequence_length(b)) { carry(tile, row, j, step); continue; }
-      let rstd = row_rstd(row, HS);
-      let normalised = (norm_buf[local_unit(tile, row, j)] - row_mean(row, HS)) * rstd;
+      let stats = row_sums[row];
+      let rstd = stats.y;
+      let normalised = (norm_buf[local_unit(tile, row, j)] - stats.x) * rstd;
       let a = cell_params[tile.d * H + j] * normalised + b_hh[tile.d * H + j];
       emit(tile, row, j, step, select(tanh_clamped(a), relu(a), RELU));
       if (SAVE) {
@@ -90,10 +90,7 @@ fn pre_activation(tile: Tile, row: u32, j: u32, step: Step, recurrent: f32) -> f
 }
 
 fn row_term(which: u32, tile: Tile, row: u32, i: u32, s: u32) -> vec2<f32> {
-  let v = norm_buf[row * HS + i];
-  if (which == SUMS) { return vec2<f32>(v, 0.0); }
-  let centred = v - row_mean(row, HS);
-  return vec2<f32>(v, centred * centred);
+  return vec2<f32>(norm_buf[row * HS + i], 0.0);
 }
 
 fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: f32) {
