@@ -1,7 +1,8 @@
 // Layer normalisation over the last dimension (F features) of R rows:
 //   y = (x − mean) · rstd · gamma + beta,   rstd = 1 / sqrt(var + eps)   (biased variance)
 // Row r uses parameter set r mod S of gamma and beta ([S, F]): S = 1 for a LayerNorm layer,
-// S = D for the directions of a recurrent layer's input projection (rows × [D, G·H]).
+// S = D for the directions of a recurrent layer's input projection (rows × [D, G·H]), whose
+// x and statistics a recurrent layer keeps at offsets inside its saved activations.
 //
 // Entry `forward`, one invocation per row, dispatch (ceil(R / WG), y, 1): writes y and
 //   keeps mean and rstd per row for backward (two passes over the row: stable variance).
@@ -17,6 +18,8 @@ struct LayerNormParams {
   features: u32,       // F
   eps: f32,
   sets: u32,           // S
+  x_offset: u32,       // where x starts in its buffer (elements)
+  stats_offset: u32,   // where stats / saved_stats start
 }
 
 @group(0) @binding(0) var<uniform> params: LayerNormParams;
@@ -42,20 +45,20 @@ fn forward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
   let F = params.features;
   let base = r * F;
   var sum = 0.0;
-  for (var f = 0u; f < F; f++) { sum += x[base + f]; }
+  for (var f = 0u; f < F; f++) { sum += x[params.x_offset + base + f]; }
   let mean = sum / f32(F);
   var squares = 0.0;
   for (var f = 0u; f < F; f++) {
-    let centred = x[base + f] - mean;
+    let centred = x[params.x_offset + base + f] - mean;
     squares += centred * centred;
   }
   let rstd = inverseSqrt(squares / f32(F) + params.eps);
   let params_at = (r % params.sets) * F;
   for (var f = 0u; f < F; f++) {
-    y[base + f] = (x[base + f] - mean) * rstd * gamma[params_at + f] + beta[params_at + f];
+    y[base + f] = (x[params.x_offset + base + f] - mean) * rstd * gamma[params_at + f] + beta[params_at + f];
   }
-  stats[2u * r] = mean;
-  stats[2u * r + 1u] = rstd;
+  stats[params.stats_offset + 2u * r] = mean;
+  stats[params.stats_offset + 2u * r + 1u] = rstd;
 }
 
 @compute @workgroup_size(WG, 1, 1)
@@ -64,20 +67,20 @@ fn backward_input(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wor
   if (r >= params.rows) { return; }
   let F = params.features;
   let base = r * F;
-  let mean = saved_stats[2u * r];
-  let rstd = saved_stats[2u * r + 1u];
+  let mean = saved_stats[params.stats_offset + 2u * r];
+  let rstd = saved_stats[params.stats_offset + 2u * r + 1u];
   let params_at = (r % params.sets) * F;
   var mean_g = 0.0;
   var mean_gx = 0.0;
   for (var f = 0u; f < F; f++) {
     let g = dy[base + f] * gamma[params_at + f];
     mean_g += g;
-    mean_gx += g * (x[base + f] - mean) * rstd;
+    mean_gx += g * (x[params.x_offset + base + f] - mean) * rstd;
   }
   mean_g /= f32(F);
   mean_gx /= f32(F);
   for (var f = 0u; f < F; f++) {
-    let x_hat = (x[base + f] - mean) * rstd;
+    let x_hat = (x[params.x_offset + base + f] - mean) * rstd;
     dx[base + f] = rstd * (dy[base + f] * gamma[params_at + f] - mean_g - x_hat * mean_gx);
   }
 }
@@ -91,7 +94,7 @@ fn backward_params(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wo
   var sum_beta = 0.0;
   for (var r = index / params.features; r < params.rows; r += params.sets) {
     let at = r * params.features + f;
-    let x_hat = (x[at] - saved_stats[2u * r]) * saved_stats[2u * r + 1u];
+    let x_hat = (x[params.x_offset + at] - saved_stats[params.stats_offset + 2u * r]) * saved_stats[params.stats_offset + 2u * r + 1u];
     sum_gamma += dy[at] * x_hat;
     sum_beta += dy[at];
   }

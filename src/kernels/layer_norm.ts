@@ -11,6 +11,9 @@ export interface LayerNormKernelCall {
   eps: number;
   /** Parameter sets: row r uses set r mod sets (1 unless given). */
   sets?: number;
+  /** Where x and the statistics start in their buffers, in elements (0 unless given). */
+  xOffset?: number;
+  statsOffset?: number;
 }
 
 const WG = 64;
@@ -26,7 +29,7 @@ export const layerNormKernel: KernelDescriptor<LayerNormKernelCall> = {
       entryPoint: ENTRY_POINTS[call.op],
       constants: { WG },
       workgroups: elementwiseGrid(count, WG, device.limits),
-      uniforms: { rows: call.rows, features: call.features, eps: call.eps, sets },
+      uniforms: { rows: call.rows, features: call.features, eps: call.eps, sets, x_offset: call.xOffset ?? 0, stats_offset: call.statsOffset ?? 0 },
     };
   },
   workgroupArrays: noWorkgroupArrays,

@@ -7,8 +7,7 @@ import { Tensor } from '../tensor.js';
 import { encodeDropout, type DropoutMask } from '../ops/elementwise.js';
 import { encodeLayerForward } from './layer-forward.js';
 import type { LayerPlan, RecurrentPlan } from './plan.js';
-import type { CellVariant } from './cells.js';
-import type { RecurrentShape } from './schedule.js';
+import { savedBytes } from './saved.js';
 import { copyOf } from './state.js';
 
 /** One call's fixed parts: the plan and the tensors every layer shares. */
@@ -32,11 +31,6 @@ export interface ForwardRecord {
   readonly saved: Tensor<'f32'>[];
   /** Recompute: copies of h0 (and c0), from which each layer re-runs. */
   readonly initial: { h: Tensor<'f32'>; c: Tensor<'f32'> | null } | null;
-}
-
-/** Bytes of activations one layer keeps for backward: rows × [D, saved slots, H]. */
-export function savedBytes(variant: CellVariant, shape: RecurrentShape): number {
-  return shape.steps * shape.batch * shape.directions * variant.saved.length * shape.hidden * 4;
 }
 
 export function savedTensor(call: NetworkCall, layer: LayerPlan): Tensor<'f32'> {

@@ -53,7 +53,7 @@ export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer
   });
   cellParams.release();
 
-  const projection = encodeInputProjectionBackward(runtime, plan, layer, io.input, gradientRows.get('d_gates')!, io.grads);
+  const projection = encodeInputProjectionBackward(runtime, plan, layer, io.saved, gradientRows.get('d_gates')!, io.grads);
   // dW_ih += d_projectionᵀ · X  ([D·G·H, I], both directions in one GEMM)
   encodeGemm(runtime, {
     M: gateWidth, N: layer.inputSize, K: rows,

@@ -24,7 +24,7 @@ export interface LayerForwardBuffers {
 }
 
 export function encodeLayerForward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, io: LayerForwardBuffers): void {
-  const pre = encodeInputProjection(runtime, plan, layer, io.input);
+  const pre = encodeInputProjection(runtime, plan, layer, io.input, io.saved);
   const cellParams = kernelCellParameters(runtime, plan, layer);
   const bias = kernelBias(runtime, plan, layer);
   plan.strategies.forward.encodeForward(runtime, plan, layer, {
