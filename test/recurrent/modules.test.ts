@@ -12,9 +12,13 @@ describe('streaming', () => {
     { cell: 'lstm', inputSize: 6, hiddenSize: 32, numLayers: 2, bidirectional: false, steps: 37, batch: 3 },
     { cell: 'gru', resetAfter: false, inputSize: 6, hiddenSize: 16, numLayers: 1, bidirectional: false, steps: 37, batch: 2, batchFirst: true },
     { cell: 'rnn', inputSize: 6, hiddenSize: 8, numLayers: 3, bidirectional: false, steps: 37, batch: 5, withInitialState: true },
+    // The options inside the cell, in evaluation: zoneout's expectation, layer norm, heads.
+    { cell: 'lstm', inputSize: 6, hiddenSize: 8, numLayers: 2, bidirectional: false, steps: 37, batch: 3, inside: { layerNorm: true, heads: 2, zoneout: { hidden: 0.2, cell: 0.4 }, recurrentDropout: 0.3 } },
+    { cell: 'gru', inputSize: 6, hiddenSize: 6, numLayers: 1, bidirectional: false, steps: 37, batch: 2, batchFirst: true, inside: { layerNorm: true, zoneout: 0.3 } },
+    { cell: 'rnn', inputSize: 6, hiddenSize: 9, numLayers: 2, bidirectional: false, steps: 37, batch: 2, withInitialState: true, inside: { layerNorm: true, heads: 3 } },
   ];
   for (const c of cases) {
-    it(`${c.cell}${c.batchFirst ? ' batch-first' : ''}: pieces of 1, 5, 13 and 18 steps equal one call on all 37`, async () => {
+    it(`${c.cell}${c.batchFirst ? ' batch-first' : ''}${c.inside ? ` ${JSON.stringify(c.inside)}` : ''}: pieces of 1, 5, 13 and 18 steps equal one call on all 37`, async () => {
       const rt = runtime();
       const network = makeNetwork(rt, c);
       const { steps: T, batch: B, inputSize: I, hiddenSize: H } = c;

@@ -28,6 +28,20 @@ describe('tuneRecurrent', () => {
     input.dispose();
   });
 
+  it('tunes a cell with layer norm and heads under its own key, never splitting a head', async () => {
+    const rt = runtime();
+    const network = new LSTM(rt, { inputSize: 3, hiddenSize: 8, heads: 2, layerNorm: true, init: { seed: 1 } });
+    const input = Tensor.from(rt, randomArray(3 * 5 * 3, 2), [3, 5, 3]);
+    const results = await tuneRecurrent(network, input, { runs: 1 });
+    for (const r of results) for (const t of r.timings) expect(t.choice.strategy).toBe('persistent');
+    const key = tuningKey(network.variant, { steps: 3, batch: 5, hidden: 8, directions: 1 }, 'forward');
+    expect(key).toContain('lstm+heads2+ln');
+    expect(exportTuning(rt)[key]).toEqual(results[0]!.choice);
+    expect(() => network.forward(input, {}, { forward: { strategy: 'split' } })).toThrow(/schedules\.forward\.strategy.*'persistent' for a cell with layer norm/);
+    network.dispose();
+    input.dispose();
+  });
+
   it('imports a table after checking it', () => {
     const rt = runtime();
     expect(() => importTuning(rt, { 'lstm H=8 B=9 D=1 forward': { batchBlock: 0 } })).toThrow(ArgumentError);

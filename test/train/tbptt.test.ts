@@ -104,15 +104,26 @@ describe('truncated BPTT', () => {
     const recomputed = await runStream(rt, 300, true);
     expect(recomputed.peak).toBeLessThan(stored.peak);
 
-    const make = () => new GRU(rt, { inputSize: 3, hiddenSize: 6, numLayers: 3, bidirectional: true, init: { seed: 4 } });
+    await expectRecomputeExact(() => new GRU(rt, { inputSize: 3, hiddenSize: 6, numLayers: 3, bidirectional: true, init: { seed: 4 } }));
+  });
+
+  it('recompute re-runs the options inside the cell exactly: the same masks, the same norms', async () => {
+    const rt = runtime();
+    const inside = { layerNorm: true, zoneout: { hidden: 0.3, cell: 0.2 }, recurrentDropout: 0.3, heads: 2, dropout: 0.2, dropoutSeed: 9 };
+    await expectRecomputeExact(() => new LSTM(rt, { inputSize: 3, hiddenSize: 6, numLayers: 3, bidirectional: true, init: { seed: 4 }, ...inside }));
+  });
+
+  /** Gradients with and without recompute, of the first training forward of two networks made alike. */
+  async function expectRecomputeExact(make: () => GRU | LSTM): Promise<void> {
+    const rt = runtime();
     const gradientsWith = async (recompute: boolean) => {
-      const gru = make();
+      const network = make();
       const x = Tensor.from(rt, randomArray(7 * 2 * 3, 5), [7, 2, 3]);
       const seed = Tensor.from(rt, randomArray(7 * 2 * 12, 6), [7, 2, 12]);
-      const pass = gru.forwardTrain(x, { recompute, lengths: [7, 4] });
+      const pass = network.forwardTrain(x, { recompute, lengths: [7, 4] });
       const grads = pass.backward({ output: seed });
-      const result = { input: await grads.input.read(), weights: await gru.gradientStateDict() };
-      gru.dispose();
+      const result = { input: await grads.input.read(), weights: await network.gradientStateDict() };
+      network.dispose();
       return result;
     };
     const a = await gradientsWith(false);
@@ -122,5 +133,5 @@ describe('truncated BPTT', () => {
       const comparison = compareArrays(b.weights[name]!.data, a.weights[name]!.data, { rtol: 0, atol: 0 });
       expect(comparison.ok, `${name}: ${comparison.message}`).toBe(true);
     }
-  });
+  }
 });
