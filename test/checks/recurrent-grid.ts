@@ -151,6 +151,8 @@ export function insideCases(): { forward: RecurrentCase[]; both: RecurrentCase[]
       { ...variant, ...small, hiddenSize: 1, numLayers: 1, bidirectional: true, inside: { layerNorm: true }, training: true },
       { ...variant, ...small, hiddenSize: 33, numLayers: 1, bidirectional: false, batch: 11, bias: false, inside: { layerNorm: true, layerNormEps: 1e-3 }, training: true, schedule: { batchBlock: 4, workgroupSize: 64 } },
       { ...variant, inputSize: 8, hiddenSize: 1024, numLayers: 1, bidirectional: false, steps: 2, batch: 1, inside: { layerNorm: true }, training: true },
+      // A long sequence in chunks: error must not grow with T.
+      { ...variant, inputSize: 4, hiddenSize: 7, numLayers: 1, bidirectional: false, steps: 300, batch: 2, withLengths: true, chunkLength: 7, inside: { layerNorm: true, zoneout, ...recurrentDropout }, training: true },
     );
   }
   // A large head count at a large width: forward and backward against the float64 reference.

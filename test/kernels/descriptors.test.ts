@@ -117,6 +117,8 @@ const SAMPLES: readonly Samples[] = [
   samples(
     layerNormKernel,
     ...(['forward', 'backwardInput', 'backwardParams'] as const).map((op) => ({ op, rows: 20, features: 16, eps: 1e-5 })),
+    // A recurrent layer's input norm: a parameter set per direction, x and statistics inside its saved activations.
+    ...(['forward', 'backwardInput', 'backwardParams'] as const).map((op) => ({ op, rows: 24, features: 12, eps: 1e-3, sets: 2, xOffset: 64, statsOffset: 352 })),
   ),
   samples(
     softmaxCrossEntropyKernel,
@@ -133,12 +135,12 @@ const SAMPLES: readonly Samples[] = [
     { op: 'selectBeams', inputs: 3, width: 4, classes: 30, eos: 1, alpha: 1, step: 0, noRepeatNgram: 3 },
     { op: 'gatherRows', blocks: 2, inRows: 12, outRows: 12, rowWidth: 16 },
   ),
-  recurrentSamples(lstmForwardKernel, [lstm(false), lstm(true), { ...lstm(false), ...inCell }]),
-  recurrentSamples(lstmBackwardKernel, [lstm(false), lstm(true), { ...lstm(true), ...inCell }]),
-  recurrentSamples(gruForwardKernel, [gru(true), gru(false), { ...gru(false), ...inCell }]),
-  recurrentSamples(gruBackwardKernel, [gru(true), gru(false), { ...gru(true), ...inCell }]),
-  recurrentSamples(rnnForwardKernel, [rnn('tanh'), rnn('relu'), { ...rnn('relu'), heads: 2, zoneout: true }]),
-  recurrentSamples(rnnBackwardKernel, [rnn('tanh'), rnn('relu'), { ...rnn('tanh'), heads: 2, zoneout: true }]),
+  recurrentSamples(lstmForwardKernel, [lstm(false), lstm(true), { ...lstm(false), ...inCell }, { ...lstm(false), ...inCell, layerNorm: true }]),
+  recurrentSamples(lstmBackwardKernel, [lstm(false), lstm(true), { ...lstm(true), ...inCell }, { ...lstm(false), ...inCell, layerNorm: true }]),
+  recurrentSamples(gruForwardKernel, [gru(true), gru(false), { ...gru(false), ...inCell }, { ...gru(true), ...inCell, layerNorm: true }]),
+  recurrentSamples(gruBackwardKernel, [gru(true), gru(false), { ...gru(true), ...inCell }, { ...gru(true), layerNorm: true }]),
+  recurrentSamples(rnnForwardKernel, [rnn('tanh'), rnn('relu'), { ...rnn('relu'), heads: 2, zoneout: true }, { ...rnn('tanh'), heads: 2, layerNorm: true }]),
+  recurrentSamples(rnnBackwardKernel, [rnn('tanh'), rnn('relu'), { ...rnn('tanh'), heads: 2, zoneout: true }, { ...rnn('relu'), zoneout: true, layerNorm: true }]),
 ];
 
 // ---- An independent reading of the WGSL text ----
