@@ -191,11 +191,7 @@ fn emit(tile: Tile, row: u32, j: u32, step: Step, z: f32, n: f32) {
   let h_prev = h_buf[step.prev + u];
   var kept_n = n;
   if (RECURRENT_DROPOUT) { kept_n = n * dropout_factor(t, d, b, j); }
-  var h = (1.0 - z) * kept_n + z * h_prev;
-  if (ZONEOUT) {
-    let m = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
-    h = m * h_prev + (1.0 - m) * h;
-  }
+  let h = zoneout_mix(1u, params.zoneout_h, h_prev, (1.0 - z) * kept_n + z * h_prev, t, d, b, j);
   h_buf[step.next + u] = h;
   out[unit_index(tile.d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {

@@ -151,15 +151,7 @@ fn emit_normed(tile: Tile, row: u32, j: u32, step: Step) {
   let stats = row_sums[row];
   let rstd = stats.y;
   let c_hat = (norm_buf[at] - stats.x) * rstd;
-  let h_new = norm_buf[at + 3u * HS] * tanh_clamped(cell_param(d, 4u, j) * c_hat + cell_param(d, 5u, j));
-  let h_prev = h_buf[step.prev + u];
-  var h = h_new;
-  if (ZONEOUT) {
-    let m_h = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
-    h = m_h * h_prev + (1.0 - m_h) * h_new;
-  }
-  h_buf[step.next + u] = h;
-  out[unit_index(d, t, b, 1u, 0u, j)] = h;
+  emit_h(tile, row, j, step, norm_buf[at + 3u * HS] * tanh_clamped(cell_param(d, 4u, j) * c_hat + cell_param(d, 5u, j)));
   if (SAVE) {
     let s_at = unit_index(d, t, b, SAVED, 11u, j);
     saved[s_at] = c_hat;
@@ -191,26 +183,14 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
   if (RECURRENT_DROPOUT) { kept_g = g * dropout_factor(t, d, b, j); }
   let c_new = f * c_prev + i * kept_g;
   let o = sigmoid(a.w + p_o * c_new);
-  var c = c_new;
-  if (ZONEOUT) {
-    let m_c = zoneout_weight(2u, params.zoneout_c, t, d, b, j);
-    c = m_c * c_prev + (1.0 - m_c) * c_new;
-  }
-  c_buf[u] = c;
+  c_buf[u] = zoneout_mix(2u, params.zoneout_c, c_prev, c_new, t, d, b, j);
   if (LAYER_NORM) {
     // h waits for the moments of c̃: c̃ and o go where this unit's products were.
     let at = row * GATES * HS + j - tile.head0;
     norm_buf[at] = c_new;
     norm_buf[at + 3u * HS] = o;
   } else {
-    let h_new = o * tanh_clamped(c_new);
-    var h = h_new;
-    if (ZONEOUT) {
-      let m_h = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
-      h = m_h * h_prev + (1.0 - m_h) * h_new;
-    }
-    h_buf[step.next + u] = h;
-    out[unit_index(d, t, b, 1u, 0u, j)] = h;
+    emit_h(tile, row, j, step, o * tanh_clamped(c_new));
   }
   if (SAVE) {
     let at = unit_index(d, t, b, SAVED, 0u, j);
@@ -222,6 +202,16 @@ fn finish(tile: Tile, row: u32, j: u32, step: Step, recurrent: vec4<f32>) {
     saved[at + 5u * H] = c_prev;
     saved[at + 6u * H] = h_prev;
   }
+}
+
+// h' = h̃ after zoneout, to workgroup memory and out.
+fn emit_h(tile: Tile, row: u32, j: u32, step: Step, h_new: f32) {
+  let b = tile.b0 + row;
+  let t = time_of(tile.d, b, step.s);
+  let u = local_unit(tile, row, j);
+  let h = zoneout_mix(1u, params.zoneout_h, h_buf[step.prev + u], h_new, t, tile.d, b, j);
+  h_buf[step.next + u] = h;
+  out[unit_index(tile.d, t, b, 1u, 0u, j)] = h;
 }
 
 // Steps past a sequence's end carry h over and write zero output and activations, so

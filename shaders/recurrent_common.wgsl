@@ -98,6 +98,15 @@ fn zoneout_weight(kind: u32, rate: f32, t: u32, d: u32, b: u32, j: u32) -> f32 {
   return select(0.0, 1.0, mask_uniform(kind, t, d, b, j) < rate);
 }
 
+// A carried value after zoneout (kind 1: h, 2: c): the previous one where zoned, the new
+// one elsewhere, the expectation in evaluation; the new one without ZONEOUT (every
+// kernel declares it).
+fn zoneout_mix(kind: u32, rate: f32, previous: f32, new_value: f32, t: u32, d: u32, b: u32, j: u32) -> f32 {
+  if (!ZONEOUT) { return new_value; }
+  let m = zoneout_weight(kind, rate, t, d, b, j);
+  return m * previous + (1.0 - m) * new_value;
+}
+
 // Recurrent dropout's factor on the candidate: 0 or 1 / (1 − p) when training, 1 otherwise.
 fn dropout_factor(t: u32, d: u32, b: u32, j: u32) -> f32 {
   if ((params.masks & 1u) == 0u) { return 1.0; }

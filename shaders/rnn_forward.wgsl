@@ -107,11 +107,7 @@ fn emit(tile: Tile, row: u32, j: u32, step: Step, h_new: f32) {
   let t = time_of(d, b, step.s);
   let u = local_unit(tile, row, j);
   let h_prev = h_buf[step.prev + u];
-  var h = h_new;
-  if (ZONEOUT) {
-    let m = zoneout_weight(1u, params.zoneout_h, t, d, b, j);
-    h = m * h_prev + (1.0 - m) * h_new;
-  }
+  let h = zoneout_mix(1u, params.zoneout_h, h_prev, h_new, t, d, b, j);
   h_buf[step.next + u] = h;
   out[unit_index(d, t, b, 1u, 0u, j)] = h;
   if (SAVE) {
