@@ -5,9 +5,10 @@
  * sample of each tensor's entries (all of the small ones).
  */
 import { describe, expect, it } from 'vitest';
-import { referenceRecurrent, referenceRecurrentGradients, type ReferenceCellOptions, type ReferenceRecurrentArgs } from '../../src/reference/index.js';
+import { referenceRecurrentGradients, type ReferenceCellOptions, type ReferenceRecurrentArgs } from '../../src/reference/index.js';
 import { randomGenerator } from '../../src/util/random.js';
 import { compareArrays } from '../checks/compare.js';
+import { numericalGradient, seededLoss } from '../checks/finite-differences.js';
 import { recurrentArgs, uniform, type CellSpec } from './cell-options-fixtures.js';
 
 const MASK_SEEDS = [0x9e3779b9, 12345];
@@ -19,26 +20,6 @@ interface Seeds {
   c: Float64Array;
 }
 
-function loss(args: ReferenceRecurrentArgs, seeds: Seeds): number {
-  const r = referenceRecurrent(args);
-  let sum = 0;
-  r.output.forEach((v, i) => (sum += v * seeds.output[i]!));
-  r.h.forEach((v, i) => (sum += v * seeds.h[i]!));
-  r.c?.forEach((v, i) => (sum += v * seeds.c[i]!));
-  return sum;
-}
-
-/** Central difference along one coordinate of `values` (changed in place, then restored). */
-function numericalGradient(values: Float64Array, index: number, evaluate: () => number): number {
-  const step = 1e-6;
-  const saved = values[index]!;
-  values[index] = saved + step;
-  const plus = evaluate();
-  values[index] = saved - step;
-  const minus = evaluate();
-  values[index] = saved;
-  return (plus - minus) / (2 * step);
-}
 
 /** All indices of a small tensor, a reproducible sample of a big one. */
 function sample(length: number, seed: number): number[] {
@@ -97,7 +78,7 @@ function checkGradients(spec: CellSpec, hidden: number, options: ReferenceCellOp
     ...Object.entries(args.weights).map(([k, v]) => [k, v.data as Float64Array, analytic.weights[k]!] as [string, Float64Array, Float64Array]),
   ];
   if (spec.cell === 'lstm') targets.push(['c0', args.c0 as Float64Array, analytic.c0!]);
-  const evaluate = () => loss(args, seeds);
+  const evaluate = () => seededLoss(args, seeds);
   targets.forEach(([what, values, gradient], n) => {
     expect(gradient.length, what).toBe(values.length);
     const indices = sample(values.length, seed * 100 + n);

@@ -2,30 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { referenceRecurrent, referenceRecurrentGradients, type ReferenceRecurrentArgs } from '../../src/reference/index.js';
 import { initialStateDict, randomArray } from '../../src/index.js';
 import { compareArrays } from '../checks/compare.js';
+import { numericalGradient, seededLoss } from '../checks/finite-differences.js';
 import { CELL_VARIANTS } from '../checks/recurrent-grid.js';
 import { loadGoldens } from '../checks/golden.js';
 
-/** Σ output·seed_o + Σ h·seed_h + Σ c·seed_c: the scalar whose gradient is checked. */
-function loss(args: ReferenceRecurrentArgs, seeds: { output: Float64Array; h: Float64Array; c: Float64Array }): number {
-  const r = referenceRecurrent(args);
-  let sum = 0;
-  r.output.forEach((v, i) => (sum += v * seeds.output[i]!));
-  r.h.forEach((v, i) => (sum += v * seeds.h[i]!));
-  r.c?.forEach((v, i) => (sum += v * seeds.c[i]!));
-  return sum;
-}
-
-/** Central difference of the loss along one coordinate of `values` (changed in place, then restored). */
-function numericalGradient(values: Float64Array, index: number, evaluate: () => number): number {
-  const step = 1e-6;
-  const saved = values[index]!;
-  values[index] = saved + step;
-  const plus = evaluate();
-  values[index] = saved - step;
-  const minus = evaluate();
-  values[index] = saved;
-  return (plus - minus) / (2 * step);
-}
 
 describe('the float64 reference backward passes finite-difference checks', () => {
   for (const variant of CELL_VARIANTS) {
@@ -46,7 +26,7 @@ describe('the float64 reference backward passes finite-difference checks', () =>
       const args: ReferenceRecurrentArgs = { ...config, inputSize: I, hiddenSize: H, numLayers: L, bidirectional: true, weights, input, steps: T, batch: B, lengths: [4, 2], h0, c0 };
       const seeds = { output: Float64Array.from(randomArray(T * B * D * H, 7)), h: Float64Array.from(randomArray(L * D * B * H, 8)), c: Float64Array.from(randomArray(L * D * B * H, 9)) };
       const analytic = referenceRecurrentGradients(args, seeds);
-      const evaluate = () => loss(args, seeds);
+      const evaluate = () => seededLoss(args, seeds);
 
       const targets: [string, Float64Array, Float64Array][] = [
         ['input', input, analytic.input],
