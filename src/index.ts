@@ -21,6 +21,7 @@ export { sumColumns, type SumColumnsOptions } from './ops/reduce.js';
 
 // Recurrent networks
 export { RecurrentNetwork, type RecurrentOptions, type ForwardState, type ForwardResult, type TrainingPass, type BackwardSeeds, type BackwardResult } from './recurrent/network.js';
+export type { CellOptions, CellRates } from './recurrent/cell-options.js';
 export { LSTM, GRU, RNN, type LSTMOptions, type GRUOptions, type RNNOptions } from './recurrent/modules.js';
 export { RecurrentStream } from './recurrent/stream.js';
 export { initialStateDict, parameterShapes, type InitOptions, type NetworkDims } from './recurrent/init.js';

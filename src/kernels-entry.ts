@@ -28,10 +28,13 @@ export { encodeGemm, type GemmCall } from './ops/gemm.js';
 export { encodeColumnReduce, type ColumnReduceCall } from './ops/reduce.js';
 export { encodeAxpy, encodeDropout } from './ops/elementwise.js';
 export { encodeSampling, checkSamplingOptions, type SamplingCall } from './generate/sampling.js';
-export type { ReferenceCell, ReferenceStep, ReferenceWeights, ReferenceWeightGrads } from './reference/cell.js';
+export type { CellStepOptions, ReferenceCell, ReferenceStep, ReferenceWeights, ReferenceWeightGrads } from './reference/cell.js';
 export type { MeanPoolSizes, LastStatePoolSizes } from './kernels/pooling.js';
-export type { RecurrentStrategyName, Constants } from './kernels/recurrent_common.js';
-export { CELL_VARIANTS, cellVariant, savedSlot, type CellVariant, type CellParameter, type RecurrentWeightBlock } from './recurrent/cells.js';
+export type { RecurrentStrategyName, Constants, CellMasks } from './kernels/recurrent_common.js';
+export {
+  CELL_VARIANTS, cellVariant, savedSlot,
+  type CellVariant, type CellParameter, type RecurrentWeightBlock, type GradientRows, type GradientSources, type InputProjection, type LayerNormLayout, type ParameterGradient,
+} from './recurrent/cells.js';
 export { chooseSchedule, fittingBatchBlock, type ScheduleOptions, type RecurrentPass } from './recurrent/schedule.js';
 export { planCall, type CallOptions, type RecurrentPlan, type LayerPlan, type RecurrentStrategy, type RecurrentBuffers, type ScheduleChoices } from './recurrent/plan.js';
 export { persistentChunks, chunkStarts } from './recurrent/persistent.js';
