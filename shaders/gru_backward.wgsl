@@ -202,7 +202,7 @@ fn recurrent_norm_gradient(tile: Tile, lid: u32, s: u32) {
     let b = tile.b0 + row;
     let count = f32(GATES * HS);
     let r_hat = saved_at(tile, row, j, s, 5u + i / HS);
-    let sums = row_sums[row];
+    let sums = row_total(row);
     let d_r = saved_at(tile, row, j, s, 8u) * (dg_buf[item] - sums.x / count - r_hat * sums.y / count);
     dg_buf[item] = d_r;
     if (owns(tile, j)) {

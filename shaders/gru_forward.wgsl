@@ -100,7 +100,7 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
       let row = item / tile.units;
       let j = tile.unit0 + item % tile.units;
       let at = row * GATES * HS + j - tile.head0;
-      let stats = row_sums[row];
+      let stats = row_norm(row, GATES * HS);
       let rstd = stats.y;
       let normalised = (vec3<f32>(norm_buf[at], norm_buf[at + HS], norm_buf[at + 2u * HS]) - stats.x) * rstd;
       let alpha = vec3<f32>(cell_params[bias_base + j], cell_params[bias_base + H + j], cell_params[bias_base + 2u * H + j]);

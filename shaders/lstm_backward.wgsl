@@ -200,7 +200,7 @@ fn normed_gate_gradients(tile: Tile, lid: u32, s: u32) {
     let count = f32(GATES * HS);
     let r_hat = saved_at(tile, row, j, s, 7u + i / HS);
     let rstd = saved_at(tile, row, j, s, 12u);
-    let sums = row_sums[row];
+    let sums = row_total(row);
     let d_r = rstd * (dg_buf[item] - sums.x / count - r_hat * sums.y / count);
     dg_buf[item] = d_r;
     if (owns(tile, j)) {
@@ -257,7 +257,7 @@ fn normed_cell_gradient(tile: Tile, row: u32, j: u32, s: u32, owned: bool) {
     if (ZONEOUT) { m_c = zoneout_weight(2u, params.zoneout_c, t, d, b, j); }
     let count = f32(HS);
     let c_hat = saved[at + 11u * H];
-    let sums = row_sums[row];
+    let sums = row_total(row);
     let dc_norm = saved[at + 13u * H] * (dg_buf[g_at] - sums.x / count - c_hat * sums.y / count);
     let u = local_unit(tile, row, j);
     let dc = (1.0 - m_c) * dc_buf[u] + dc_norm;

@@ -100,7 +100,7 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
       let j = tile.unit0 + item % tile.units;
       let at = row * GATES * HS + j - tile.head0;
       let products = vec4<f32>(norm_buf[at], norm_buf[at + HS], norm_buf[at + 2u * HS], norm_buf[at + 3u * HS]);
-      let stats = row_sums[row];
+      let stats = row_norm(row, GATES * HS);
       let normalised = (products - stats.x) * stats.y;
       let alpha = vec4<f32>(cell_param(tile.d, 0u, j), cell_param(tile.d, 1u, j), cell_param(tile.d, 2u, j), cell_param(tile.d, 3u, j));
       finish(tile, row, j, step, alpha * normalised + bias_of(tile.d, j));
@@ -148,7 +148,7 @@ fn emit_normed(tile: Tile, row: u32, j: u32, step: Step) {
   let t = time_of(d, b, step.s);
   let u = local_unit(tile, row, j);
   let at = row * GATES * HS + j - tile.head0;
-  let stats = row_sums[row];
+  let stats = row_norm(row, HS);
   let rstd = stats.y;
   let c_hat = (norm_buf[at] - stats.x) * rstd;
   emit_h(tile, row, j, step, norm_buf[at + 3u * HS] * tanh_clamped(cell_param(d, 4u, j) * c_hat + cell_param(d, 5u, j)));

@@ -24,10 +24,10 @@ override WG: u32 = 256;     // invocations per workgroup
 override US: u32 = 64;      // split_step: hidden units each workgroup owns
 override LAYER_NORM: bool = false;  // layer normalisation inside the cell (Ba et al. 2016)
 override SUM_SLOTS: u32 = 1u;       // LAYER_NORM: BT · SLICES partial sums, else 1
-override ROW_SLOTS: u32 = 1u;       // LAYER_NORM: BT, else 1
 
-// sum_rows splits each row's terms into SLICES interleaved slices.
-const SLICES: u32 = 32u;
+// sum_rows and row_moments split each row's terms into SLICES interleaved slices: enough
+// to share a row among work items, few enough that each consumer adds them itself.
+const SLICES: u32 = 8u;
 
 struct RecurrentParams {
   batch: u32,          // B
@@ -53,7 +53,6 @@ struct RecurrentParams {
 @group(0) @binding(4) var<storage, read> lengths: array<u32>;      // [B]
 
 var<workgroup> partial_sums: array<vec2<f32>, SUM_SLOTS>;   // [BT][SLICES]: the slices of sum_rows and row_moments
-var<workgroup> row_sums: array<vec2<f32>, ROW_SLOTS>;       // [BT]: their results
 
 fn sigmoid(x: f32) -> f32 {
   // exp of a non-positive argument never overflows.
@@ -183,10 +182,11 @@ fn tile_of(d: u32, b0: u32, head0: u32, unit0: u32, units: u32) -> Tile {
   return Tile(d, b0, min(BT, params.batch - b0), params.state_offset + at, params.state_write + at, head0, unit0, units);
 }
 
-// row_sums[row] = Σ_{i < count} row_term(which, tile, row, i, s) for every row of the tile:
-// each of SLICES work items per row sums an interleaved slice, then one adds the slices in
-// a fixed order (deterministic, no atomics). Call from uniform control flow; ends with a
-// barrier, so every invocation can read the result, which stays until the next call.
+// Per-row sums of kernel-defined terms, left as SLICES partial sums per row: each work item
+// (row, slice) sums an interleaved slice, and consumers add a row's few slices in a fixed
+// order (row_total; deterministic, no atomics), which spares the barrier of a merging
+// phase. Call from uniform control flow; ends with a barrier. partial_sums holds the
+// result until the next call.
 fn sum_rows(tile: Tile, lid: u32, which: u32, count: u32, s: u32) {
   for (var item = lid; item < tile.rows * SLICES; item += WG) {
     var sum = vec2<f32>(0.0);
@@ -194,19 +194,19 @@ fn sum_rows(tile: Tile, lid: u32, which: u32, count: u32, s: u32) {
     partial_sums[item] = sum;
   }
   workgroupBarrier();
-  for (var row = lid; row < tile.rows; row += WG) {
-    var sum = vec2<f32>(0.0);
-    for (var k = 0u; k < SLICES; k++) { sum += partial_sums[row * SLICES + k]; }
-    row_sums[row] = sum;
-  }
-  workgroupBarrier();
 }
 
-// row_sums[row] = (mean, 1/sqrt(variance + ε)) of each row's `count` values (the x of
-// row_term kind `values`), for a layer norm: each slice keeps its sum and M2 = Σ (v − slice
-// mean)², two passes over workgroup memory, and the slices merge exactly (Chan et al.),
-// so the variance does not cancel and needs no second pass over the row. Same calling
-// rules as sum_rows.
+// Σ_{i < count} row_term(which, tile, row, i, s) after sum_rows.
+fn row_total(row: u32) -> vec2<f32> {
+  var sum = vec2<f32>(0.0);
+  for (var k = 0u; k < SLICES; k++) { sum += partial_sums[row * SLICES + k]; }
+  return sum;
+}
+
+// The moments of each row's `count` values (the x of row_term kind `values`) for a layer
+// norm: each slice keeps its sum and M2 = Σ (v − slice mean)², two passes over workgroup
+// memory, and row_norm merges the slices exactly (Chan et al.), so the variance does not
+// cancel. Same calling rules as sum_rows.
 fn row_moments(tile: Tile, lid: u32, values: u32, count: u32, s: u32) {
   for (var item = lid; item < tile.rows * SLICES; item += WG) {
     let row = item / SLICES;
@@ -221,21 +221,20 @@ fn row_moments(tile: Tile, lid: u32, values: u32, count: u32, s: u32) {
     partial_sums[item] = vec2<f32>(sum, m2);
   }
   workgroupBarrier();
-  for (var row = lid; row < tile.rows; row += WG) {
-    var sum = 0.0;
-    for (var k = 0u; k < SLICES; k++) { sum += partial_sums[row * SLICES + k].x; }
-    let mean = sum / f32(count);
-    var m2 = 0.0;
-    for (var k = 0u; k < SLICES; k++) {
-      let n = slice_count(k, count);
-      if (n == 0u) { continue; }
-      let part = partial_sums[row * SLICES + k];
-      let shift = part.x / f32(n) - mean;
-      m2 += part.y + f32(n) * shift * shift;
-    }
-    row_sums[row] = vec2<f32>(mean, inverseSqrt(m2 / f32(count) + params.norm_eps));
+}
+
+// (mean, 1/sqrt(variance + ε)) of a row after row_moments.
+fn row_norm(row: u32, count: u32) -> vec2<f32> {
+  let mean = row_total(row).x / f32(count);
+  var m2 = 0.0;
+  for (var k = 0u; k < SLICES; k++) {
+    let n = slice_count(k, count);
+    if (n == 0u) { continue; }
+    let part = partial_sums[row * SLICES + k];
+    let shift = part.x / f32(n) - mean;
+    m2 += part.y + f32(n) * shift * shift;
   }
-  workgroupBarrier();
+  return vec2<f32>(mean, inverseSqrt(m2 / f32(count) + params.norm_eps));
 }
 
 // Values slice k of a row of `count` takes: i = k, k + SLICES, … below count.

@@ -114,7 +114,7 @@ fn norm_gradient(tile: Tile, lid: u32, s: u32) {
     let b = tile.b0 + row;
     let count = f32(HS);
     let a_hat = saved_at(tile, row, j, s, 2u);
-    let sums = row_sums[row];
+    let sums = row_total(row);
     let da = saved_at(tile, row, j, s, 3u) * (da_buf[item] - sums.x / count - a_hat * sums.y / count);
     da_buf[item] = da;
     if (owns(tile, j)) {

@@ -67,7 +67,7 @@ fn run_step(tile: Tile, lid: u32, step: Step) {
       let j = tile.unit0 + item % tile.units;
       let b = tile.b0 + row;
       if (step.s >= sequence_length(b)) { carry(tile, row, j, step); continue; }
-      let stats = row_sums[row];
+      let stats = row_norm(row, HS);
       let rstd = stats.y;
       let normalised = (norm_buf[local_unit(tile, row, j)] - stats.x) * rstd;
       let a = cell_params[tile.d * H + j] * normalised + b_hh[tile.d * H + j];

@@ -122,7 +122,6 @@ export function recurrentKernel(spec: {
       SAVED: spec.savedSlots + (layerNorm ? spec.normSlots : 0),
       LAYER_NORM: layerNorm,
       SUM_SLOTS: layerNorm ? schedule.batchTile * SUM_SLICES : 1,
-      ROW_SLOTS: layerNorm ? schedule.batchTile : 1,
       ...spec.constants(config, hidden, schedule, save),
     };
   };
@@ -132,11 +131,10 @@ export function recurrentKernel(spec: {
     savedSlots: spec.savedSlots,
     optionalBindings: ['lengths', ...spec.optionalBindings],
     constants,
-    // sum_rows' arrays (vec2<f32>) are every kernel's, one element each without layer norm.
+    // sum_rows' array (vec2<f32>) is every kernel's, one element without layer norm.
     workgroupArrays: (c, entryPoint) => ({
       ...spec.workgroupArrays(c, entryPoint),
       partial_sums: 8 * sizeConstant(c, 'SUM_SLOTS'),
-      row_sums: 8 * sizeConstant(c, 'ROW_SLOTS'),
     }),
     launch(call) {
       const { steps: T, batch: B, hidden: H, directions: D } = call.shape;
@@ -182,7 +180,7 @@ export function tileFloats(constants: Readonly<Record<string, ConstantValue>>): 
 }
 
 /** Slices of each row in sum_rows (const SLICES in the WGSL). */
-const SUM_SLICES = 32;
+const SUM_SLICES = 8;
 
 /** Floats of a forward kernel's norm_buf: [BT][gates][HS] with layer norm, else 1. */
 export function normFloats(config: CellConfig, hidden: number, batchTile: number, gates: number): number {
