@@ -9,6 +9,7 @@ import { encodeLayerBackward } from './layer-backward.js';
 import type { LayerParameters } from './parameters.js';
 import { encodeLayer, savedTensor, type ForwardRecord, type NetworkCall } from './forward.js';
 import { copyOf } from './state.js';
+import type { GradientTrace } from './gradient-trace.js';
 
 /** Gradients arriving at the network's results, as [L·D, B, H] state tensors (zeros where absent). */
 export interface NetworkSeeds {
@@ -31,9 +32,10 @@ function recomputeLayer(call: NetworkCall, record: ForwardRecord, index: number)
 
 /**
  * Adds every layer's parameter gradients into `gradients` and returns dL/d input; `seeds.dh`
- * and `seeds.dc` end holding dL/dh0 and dL/dc0.
+ * and `seeds.dc` end holding dL/dh0 and dL/dc0. A `trace` (begun) receives every layer's
+ * seed, per-step carried gradient and output gradient.
  */
-export function encodeNetworkBackward(call: NetworkCall, record: ForwardRecord, seeds: NetworkSeeds, gradients: readonly LayerParameters[]): Tensor<'f32'> {
+export function encodeNetworkBackward(call: NetworkCall, record: ForwardRecord, seeds: NetworkSeeds, gradients: readonly LayerParameters[], trace?: GradientTrace): Tensor<'f32'> {
   const rt = call.runtime;
   const recompute = record.initial !== null;
   let dOutput: Tensor = seeds.output ?? Tensor.zeros(rt, call.outputShape, 'f32', `${call.label}.d_output`);
@@ -41,6 +43,9 @@ export function encodeNetworkBackward(call: NetworkCall, record: ForwardRecord, 
     const layerInput = record.layerInputs[layer.index]!;
     const dInput = Tensor.empty(rt, layerInput.shape, 'f32', `${call.label}.l${layer.index}.d_input`);
     const saved = recompute ? recomputeLayer(call, record, layer.index) : record.saved[layer.index]!;
+    const steps = trace?.layer(rt, layer.index);
+    steps?.seed(seeds.dh.buffer, layer.stateOffset * 4);
+    steps?.output(dOutput.buffer);
     encodeLayerBackward(rt, call.plan, layer, {
       input: layerInput.buffer,
       saved: saved.buffer,
@@ -50,6 +55,7 @@ export function encodeNetworkBackward(call: NetworkCall, record: ForwardRecord, 
       lengths: call.lengths?.buffer ?? null,
       grads: gradients[layer.index]!,
       dInput: dInput.buffer,
+      ...(steps ? { trace: steps } : {}),
     });
     if (recompute) {
       saved.dispose();

@@ -12,6 +12,7 @@ import { encodeCellGradients, gradientRowsUsed, gradientRowWidth, kernelCellPara
 import { encodeInputProjectionBackward } from './input-projection.js';
 import type { LayerParameters } from './parameters.js';
 import type { LayerPlan, RecurrentPlan } from './plan.js';
+import type { StepTrace } from './gradient-trace.js';
 
 /** The buffers of one layer's backward. */
 export interface LayerBackwardBuffers {
@@ -29,6 +30,8 @@ export interface LayerBackwardBuffers {
   grads: LayerParameters;
   /** dL/dX, rows × I (overwritten); null when nobody needs it. */
   dInput: GPUBuffer | null;
+  /** Receives the carried dh after every step (a gradient trace). */
+  trace?: StepTrace;
 }
 
 export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, io: LayerBackwardBuffers): void {
@@ -50,7 +53,7 @@ export function encodeLayerBackward(runtime: Runtime, plan: RecurrentPlan, layer
     lengths: io.lengths,
     dh_state: io.dh,
     dc_state: io.dc,
-  });
+  }, io.trace);
   cellParams.release();
 
   const projection = encodeInputProjectionBackward(runtime, plan, layer, io.saved, gradientRows.get('d_gates')!, io.grads);

@@ -10,14 +10,16 @@ import type { StateDict } from '../core/types.js';
 import { cellVariant, type CellConfig, type CellVariant } from './cells.js';
 import { initialStateDict, type NetworkDims } from './init.js';
 import { RecurrentParameters, layerTensors } from './parameters.js';
-import { chooseSchedule } from './schedule.js';
+import { chooseSchedule, type RecurrentShape } from './schedule.js';
 import { planCall, type PlanSource, type ScheduleChoices } from './plan.js';
 import { persistentChunks } from './persistent.js';
 import { splitHidden } from './split.js';
 import type { TunedChoice } from './tuning-table.js';
-import { encodeNetworkForward, type NetworkCall } from './forward.js';
+import { encodeNetworkForward, type ForwardRecord, type NetworkCall } from './forward.js';
 import { savedBytes } from './saved.js';
 import { encodeNetworkBackward } from './backward.js';
+import { GradientTrace } from './gradient-trace.js';
+import { readActivations, type RecurrentActivations } from './activations.js';
 import { Module, type OwnParameter } from '../core/module.js';
 import { RecurrentStream } from './stream.js';
 import { cellMaskSeed, checkLengths, checkSequenceInput, checkStateTensor, initialState, layerDropoutMasks } from './state.js';
@@ -102,7 +104,7 @@ export class RecurrentNetwork extends Module implements PlanSource {
    */
   forward(input: Tensor, state: ForwardState = {}, schedules: ScheduleChoices = {}): ForwardResult {
     const tape = state.tape;
-    const pass = this.run(input, state, tape !== undefined, schedules);
+    const { pass } = this.run(input, state, tape !== undefined ? 'training' : 'inference', schedules);
     tape?.record({
       label: this.variant.name,
       inputs: [input, state.h0, state.c0],
@@ -118,7 +120,21 @@ export class RecurrentNetwork extends Module implements PlanSource {
 
   /** Forward that keeps activations for one backward (BPTT over the whole input). */
   forwardTrain(input: Tensor, state: ForwardState = {}, schedules: ScheduleChoices = {}): TrainingPass {
-    return this.run(input, state, true, schedules);
+    return this.run(input, state, 'training', schedules).pass;
+  }
+
+  /**
+   * Per-step activations of every layer from an evaluation forward (no dropout; zoneout's
+   * expectation): h, the gates and (LSTM) c. On the GPU, then one read-back.
+   */
+  async activations(input: Tensor, state: Pick<ForwardState, 'h0' | 'c0' | 'lengths'> = {}): Promise<RecurrentActivations> {
+    const { pass, record, shape, lengths } = this.run(input, { ...(state.h0 ? { h0: state.h0 } : {}), ...(state.c0 ? { c0: state.c0 } : {}), ...(state.lengths ? { lengths: state.lengths } : {}) }, 'inspection', {});
+    try {
+      return await readActivations(this.runtime, this.variant, { shape, batchFirst: this.batchFirst, lengths }, [...record.layerInputs.slice(1), pass.output], record.saved);
+    } finally {
+      pass.release();
+      for (const t of [pass.output, pass.h, pass.c]) t?.dispose();
+    }
   }
 
   /** Shape of h0 and h (and an LSTM's c0 and c) for `batch` sequences: [L·D, B, H]. */
@@ -167,7 +183,12 @@ export class RecurrentNetwork extends Module implements PlanSource {
     this.weights.dispose();
   }
 
-  private run(input: Tensor, state: ForwardState, training: boolean, choices: ScheduleChoices): TrainingPass {
+  /**
+   * 'training' keeps activations and draws masks; 'inference' keeps nothing; 'inspection'
+   * keeps activations of the evaluation forward (masks not drawn, no dropout).
+   */
+  protected run(input: Tensor, state: ForwardState, mode: 'training' | 'inference' | 'inspection', choices: ScheduleChoices): { pass: TrainingPass; record: ForwardRecord; shape: RecurrentShape; lengths: readonly number[] | null } {
+    const training = mode === 'training';
     const { steps: T, batch: B } = checkSequenceInput(this.runtime, input, this.inputSize, this.batchFirst);
     const H = this.hiddenSize;
     const D = this.directions;
@@ -177,10 +198,14 @@ export class RecurrentNetwork extends Module implements PlanSource {
     if (hasCell) checkStateTensor(this.runtime, 'state.c0', state.c0, stateShape);
     else if (state.c0 !== undefined) throw new ArgumentError('state.c0', `nothing: only LSTM has a cell state, this is ${this.config.cell.toUpperCase()}`, describe(state.c0));
     const lengths = state.lengths === undefined ? null : checkLengths(state.lengths, B, T);
+    const trace = state.gradientTrace;
+    if (trace !== undefined && !(trace instanceof GradientTrace && training)) {
+      throw new ArgumentError('state.gradientTrace', 'a GradientTrace, on a training forward (forwardTrain, or forward with a tape)', training ? describe(trace) : 'a forward without a tape');
+    }
     // A training forward with masks draws new ones: the draw's number seeds them.
     const draw = training && this.drawsMasks ? this.dropoutCalls + 1 : 0;
     const masks = { ...this.cellRates, layerNormEps: this.layerNormEps, sample: training, seeds: Array.from({ length: this.numLayers }, (_, layer) => cellMaskSeed(this.dropoutSeed, draw, layer)) };
-    const plan = planCall(this, { steps: T, batch: B }, { training, hasLengths: lengths !== null, choices, strategies: { persistent: persistentChunks, split: splitHidden }, masks });
+    const plan = planCall(this, { steps: T, batch: B }, { training, stepwiseBackward: trace !== undefined, hasLengths: lengths !== null, choices, strategies: { persistent: persistentChunks, split: splitHidden }, masks });
     if (draw > 0) this.dropoutCalls = draw;
 
     // All checks done: from here on, GPU work is recorded.
@@ -200,10 +225,10 @@ export class RecurrentNetwork extends Module implements PlanSource {
         ? layerDropoutMasks({ layers: this.numLayers, p: this.dropout, seed: this.dropoutSeed, call: draw, steps: T, batch: B, features: D * H, variational: this.variationalDropout, batchFirst: this.batchFirst })
         : null,
     };
-    const keep = !training ? 'none' : state.recompute ? 'inputs' : 'activations';
+    const keep = mode === 'inference' ? 'none' : state.recompute && training ? 'inputs' : 'activations';
     const { output, record } = encodeNetworkForward(call, h, c, keep);
 
-    let released = !training;
+    let released = mode === 'inference';
     const release = (): void => {
       if (released) return;
       released = true;
@@ -213,20 +238,21 @@ export class RecurrentNetwork extends Module implements PlanSource {
       record.initial?.h.dispose();
       record.initial?.c?.dispose();
     };
-    if (!training) call.lengths?.dispose();
+    if (mode === 'inference') call.lengths?.dispose();
 
     const backward = (seeds: BackwardSeeds): BackwardResult => {
-      if (released) throw new ArgumentError('backward', 'one call per training pass', 'a second call, or a call after release()');
+      if (released || !training) throw new ArgumentError('backward', 'one call per training pass', training ? 'a second call, or a call after release()' : 'a call on an inspection forward');
       if (seeds.output !== undefined) checkStateTensor(this.runtime, 'seeds.output', seeds.output, outputShape, this.batchFirst ? '[B, T, D·H]' : '[T, B, D·H]');
       checkStateTensor(this.runtime, 'seeds.h', seeds.h, stateShape);
       if (seeds.c !== undefined) checkStateTensor(this.runtime, 'seeds.c', seeds.c, stateShape);
+      trace?.begin(rt, { shape: plan.shape, layers: this.numLayers, batchFirst: this.batchFirst, lengths });
       const dh = initialState(rt, seeds.h, stateShape, `${label}.dh`);
       const dc = hasCell ? initialState(rt, seeds.c, stateShape, `${label}.dc`) : null;
-      const dInput = encodeNetworkBackward(call, record, { output: seeds.output, dh, dc }, this.weights.gradients);
+      const dInput = encodeNetworkBackward(call, record, { output: seeds.output, dh, dc }, this.weights.gradients, trace);
       release();
       return { input: dInput, h0: dh, c0: dc };
     };
-    return { output, h, c, backward, release };
+    return { pass: { output, h, c, backward, release }, record, shape: plan.shape, lengths };
   }
 
   /** A stateful stream: each call continues from where the previous one ended. */

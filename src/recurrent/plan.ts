@@ -6,6 +6,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor.js';
 import type { CellVariant } from './cells.js';
+import type { StepTrace } from './gradient-trace.js';
 import { NO_MASKS, type CellMasks, type RecurrentKernelCall } from '../kernels/recurrent_common.js';
 import type { NetworkDims } from './init.js';
 import { layerInputSize } from './init.js';
@@ -19,8 +20,12 @@ export interface RecurrentStrategy {
   readonly name: string;
   /** The recurrence forward over all steps: pre → out, h/c state, saved activations. */
   encodeForward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, buffers: RecurrentBuffers, save: boolean): void;
-  /** BPTT over all steps, in reverse: saved, d_out → d_gates (and the variant's other gradient rows), dh/dc state. */
-  encodeBackward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, buffers: RecurrentBuffers): void;
+  /**
+   * BPTT over all steps, in reverse: saved, d_out → d_gates (and the variant's other gradient
+   * rows), dh/dc state. With `trace`, the carried dh goes to it after every step (the plan's
+   * backward then runs one step per chunk).
+   */
+  encodeBackward(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, buffers: RecurrentBuffers, trace?: StepTrace): void;
 }
 
 /** Buffers a recurrent kernel may bind, by binding name; the kernel's declarations pick. */
@@ -85,6 +90,8 @@ export interface CallOptions {
   /** The strategies a schedule may name. */
   strategies: Readonly<Record<RecurrentStrategyName, RecurrentStrategy>>;
   choices?: ScheduleChoices;
+  /** Backward one step per dispatch, so that a gradient trace sees every step. */
+  stepwiseBackward?: boolean;
   /** The masks inside the cell: rates, and one seed per layer. */
   masks?: Omit<CellMasks, 'seed'> & { seeds: readonly number[] };
 }
@@ -118,6 +125,7 @@ export function planCall(source: PlanSource, size: { steps: number; batch: numbe
       ...overrides,
       ...choices[pass],
       ...(source.chunkLength === undefined ? {} : { chunkLength: source.chunkLength }),
+      ...(pass === 'backward' && call.stepwiseBackward ? { chunkLength: 1 } : {}),
       pass,
     };
     if (options.strategy === 'split' && source.variant.config.layerNorm) {

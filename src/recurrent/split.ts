@@ -11,11 +11,12 @@ import type { Runtime } from '../runtime/runtime.js';
 import { reflectEntryPoint, selectBindings } from '../gpu/reflection.js';
 import type { RecurrentKernel } from '../kernels/recurrent_common.js';
 import { passCall, type LayerPlan, type RecurrentBuffers, type RecurrentPlan, type RecurrentStrategy } from './plan.js';
+import type { StepTrace } from './gradient-trace.js';
 
 /** Bindings of the state a kernel carries from step to step. */
 const CARRIED = ['h_state', 'c_state', 'dh_state', 'dc_state'];
 
-function encodeSteps(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, kernel: RecurrentKernel, buffers: RecurrentBuffers, pass: 'forward' | 'backward', save: boolean): void {
+function encodeSteps(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, kernel: RecurrentKernel, buffers: RecurrentBuffers, pass: 'forward' | 'backward', save: boolean, trace?: StepTrace): void {
   const call = passCall(plan, layer, pass, save);
   const { steps: T, batch: B, hidden: H, directions: D } = plan.shape;
   const bytes = D * B * H * 4;
@@ -29,9 +30,11 @@ function encodeSteps(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, ke
   for (const { state, pair } of pairs) runtime.commandEncoder().copyBufferToBuffer(state, offset, pair, 0, bytes);
   const bound = selectBindings(layout, { ...buffers, ...Object.fromEntries(pairs.map((p) => [p.name, p.pair])) }, kernel.optionalBindings, (access, slot) => runtime.placeholder(access, slot));
   const half = D * B * H;
+  const dh = pairs.find((p) => p.name === 'dh_state');
   for (let n = 0; n < T; n++) {
     const [read, write] = n % 2 === 0 ? [0, half] : [half, 0];
     runtime.launch(kernel, { ...call, stateOffset: read, stateWrite: write, begin: pass === 'forward' ? n : T - 1 - n }, bound);
+    if (trace && dh) trace.afterStep(T - 1 - n, dh.pair, write * 4);
   }
   for (const { state, pair } of pairs) {
     runtime.commandEncoder().copyBufferToBuffer(pair, (T % 2) * bytes, state, offset, bytes);
@@ -42,5 +45,5 @@ function encodeSteps(runtime: Runtime, plan: RecurrentPlan, layer: LayerPlan, ke
 export const splitHidden: RecurrentStrategy = {
   name: 'split',
   encodeForward: (runtime, plan, layer, buffers, save) => encodeSteps(runtime, plan, layer, plan.variant.forward, buffers, 'forward', save),
-  encodeBackward: (runtime, plan, layer, buffers) => encodeSteps(runtime, plan, layer, plan.variant.backward, buffers, 'backward', false),
+  encodeBackward: (runtime, plan, layer, buffers, trace) => encodeSteps(runtime, plan, layer, plan.variant.backward, buffers, 'backward', false, trace),
 };

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import type { Tape } from '../autograd/tape.js';
 import type { InitOptions } from './init.js';
 import type { CellOptions } from './cell-options.js';
+import type { GradientTrace } from './gradient-trace.js';
 
 export interface RecurrentOptions extends CellOptions {
   inputSize: number;
@@ -39,6 +40,11 @@ export interface ForwardState {
    * just before its backward, so at most one layer's activations exist at a time.
    */
   recompute?: boolean;
+  /**
+   * Training only: backward copies ∂L/∂h_t of every step and layer into this trace (one
+   * step per dispatch, so slower). Read it after backward.
+   */
+  gradientTrace?: GradientTrace;
 }
 
 export interface ForwardResult {
