@@ -54,6 +54,8 @@ export { disposeState, type TokenModel } from './generate/token-model.js';
 
 // Models
 export { CharLanguageModel, type CharLanguageModelConfig, type CharLanguageModelOptions } from './models/char-lm.js';
+export { charModelActivations, lastStepGradients } from './models/char-lm-analysis.js';
+export { textFeatures, correlation, rankUnits, type TextFeature, type UnitMatch, type RankOptions } from './analysis/unit-features.js';
 export { loadCharModel, charModelFromCheckpoint, readCharModelCheckpoint, CHAR_LM_CHECKPOINT_FORMAT, type CharLanguageModelCheckpoint, type LoadedCharModel } from './models/char-lm-checkpoint.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './models/classifier.js';
 export { Seq2Seq, padSequences, type Seq2SeqOptions, type SourceBatch } from './models/seq2seq.js';

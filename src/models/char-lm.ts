@@ -1,5 +1,5 @@
 /**
- * A character-level language model: Embedding → stacked LSTM (or GRU) → optional layer
+ * A character-level language model: Embedding → stacked LSTM (GRU, Elman RNN) → optional layer
  * norm on its output → Linear to vocabulary logits, trained with the fused softmax
  * cross-entropy and truncated BPTT (the state carried from one window to the next). The
  * options inside the recurrent cell (multi-head W_hh, in-cell layer norm, zoneout,
@@ -12,7 +12,7 @@ import { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { LayerNorm } from '../layers/layer-norm.js';
 import { softmaxCrossEntropy } from '../layers/cross-entropy.js';
-import { GRU, LSTM } from '../recurrent/modules.js';
+import { GRU, LSTM, RNN } from '../recurrent/modules.js';
 import type { RecurrentNetwork } from '../recurrent/network.js';
 import { parseCellOptions, type CellOptions } from '../recurrent/cell-options.js';
 import type { Tape } from '../autograd/tape.js';
@@ -31,7 +31,11 @@ export interface CharLanguageModelConfig {
   embeddingDim: number;
   hiddenSize: number;
   numLayers: number;
-  cell: 'lstm' | 'gru';
+  cell: 'lstm' | 'gru' | 'rnn';
+  /** The Elman cell's nonlinearity ('tanh' for the gated cells). */
+  nonlinearity: 'tanh' | 'relu';
+  /** Initial recurrent weights: PyTorch's uniform, orthogonal blocks, or the identity (IRNN, Le et al.). */
+  recurrentInit: 'uniform' | 'orthogonal' | 'identity';
   /** Dropout between stacked recurrent layers. */
   dropout: number;
   /** A LayerNorm (`norm.*`) on the recurrent network's output, before the output layer. */
@@ -72,7 +76,10 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
     const vocabularySize = checkInteger('options.vocabularySize', options.vocabularySize, 1);
     const embeddingDim = checkInteger('options.embeddingDim', options.embeddingDim ?? Math.min(64, hiddenSize), 1);
     const numLayers = checkInteger('options.numLayers', options.numLayers ?? 1, 1);
-    const cell = checkOneOf('options.cell', options.cell ?? 'lstm', ['lstm', 'gru'] as const);
+    const cell = checkOneOf('options.cell', options.cell ?? 'lstm', ['lstm', 'gru', 'rnn'] as const);
+    const nonlinearity = checkOneOf('options.nonlinearity', options.nonlinearity ?? 'tanh', ['tanh', 'relu'] as const);
+    if (nonlinearity !== 'tanh' && cell !== 'rnn') throw new ArgumentError('options.nonlinearity', `'tanh' for the ${cell.toUpperCase()} cell (only the Elman cell takes 'relu')`, describe(nonlinearity));
+    const recurrentInit = checkOneOf('options.recurrentInit', options.recurrentInit ?? 'uniform', ['uniform', 'orthogonal', 'identity'] as const);
     const dropout = options.dropout ?? 0;
     const outputNorm = checkBoolean('options.outputNorm', options.outputNorm ?? false);
     const seed = checkInteger('options.seed', options.seed ?? 0, 0, 0xffffffff);
@@ -86,8 +93,9 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
     // Checked here, before any buffer exists (the network checks them again).
     const parsed = parseCellOptions(inside, cell, hiddenSize);
     this.embedding = this.registerModule('embedding', new Embedding(runtime, { numEmbeddings: vocabularySize, embeddingDim, seed, name: 'embedding' }));
-    const Cell = cell === 'lstm' ? LSTM : GRU;
-    this.network = this.registerModule('rnn', new Cell(runtime, { inputSize: embeddingDim, hiddenSize, numLayers, dropout, ...inside, dropoutSeed: seed, init: { seed: seed + 1 }, name: 'rnn' }));
+    const networkOptions = { inputSize: embeddingDim, hiddenSize, numLayers, dropout, ...inside, dropoutSeed: seed, init: { seed: seed + 1, recurrent: recurrentInit }, name: 'rnn' };
+    const network = cell === 'lstm' ? new LSTM(runtime, networkOptions) : cell === 'gru' ? new GRU(runtime, networkOptions) : new RNN(runtime, { ...networkOptions, nonlinearity });
+    this.network = this.registerModule('rnn', network);
     const rates = parsed.rates;
     // Every field given, so that a checkpoint's JSON rebuilds the same model.
     this.config = {
@@ -96,6 +104,8 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
       hiddenSize,
       numLayers,
       cell,
+      nonlinearity,
+      recurrentInit,
       dropout: this.network.dropout,
       outputNorm,
       layerNorm: parsed.flags.layerNorm ?? false,
