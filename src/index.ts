@@ -56,6 +56,8 @@ export { disposeState, type TokenModel } from './generate/token-model.js';
 export { CharLanguageModel, type CharLanguageModelConfig, type CharLanguageModelOptions } from './models/char-lm.js';
 export { charModelActivations, lastStepGradients } from './models/char-lm-analysis.js';
 export { textFeatures, correlation, rankUnits, type TextFeature, type UnitMatch, type RankOptions } from './analysis/unit-features.js';
+export * from './report/index.js';
+export { gradientFlow, survivingFraction, TEXTBOOK_CELLS, type FlowCell, type GradientFlowOptions, type GradientFlowResult } from './analysis/gradient-flow.js';
 export { loadCharModel, charModelFromCheckpoint, readCharModelCheckpoint, CHAR_LM_CHECKPOINT_FORMAT, type CharLanguageModelCheckpoint, type LoadedCharModel } from './models/char-lm-checkpoint.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './models/classifier.js';
 export { Seq2Seq, padSequences, type Seq2SeqOptions, type SourceBatch } from './models/seq2seq.js';

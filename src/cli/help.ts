@@ -31,7 +31,7 @@ const TRAIN_HELP: Record<(typeof TRAIN_OPTION_NAMES)[number], [form: string, mea
   'sample-every': ['N', 'steps between printed samples', 'sampleEvery'],
   'sample-length': ['N', 'characters per printed sample', 'sampleLength'],
   temperature: ['X', 'sampling temperature of the printed samples', 'temperature'],
-  'checkpoint-dir': ['DIR', 'where checkpoints go', 'checkpointDir'],
+  'checkpoint-dir': ['DIR', 'where checkpoints, metrics.jsonl and the loss curve (loss.svg, loss.html) go', 'checkpointDir'],
   'checkpoint-every': ['N', 'steps between checkpoints (Ctrl-C also writes one, at the step it stops)', 'checkpointEvery'],
   'keep-best': ['', 'also keep best.json/best.safetensors: the checkpoint with the lowest validation loss', 'keepBest'],
   'max-non-finite': ['N', 'stop after N steps in a row whose loss or gradient norm is NaN or infinite (each is skipped: no update)', 'maxNonFinite'],

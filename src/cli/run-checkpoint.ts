@@ -85,7 +85,7 @@ export function checkRunCheckpointJson(json: RunCheckpointJson, file: string): R
 }
 
 /** Writes a file whole or not at all (a crash or Ctrl-C mid-write leaves the old one). */
-function writeAtomically(path: string, data: string | Uint8Array): void {
+export function writeAtomically(path: string, data: string | Uint8Array): void {
   writeFileSync(`${path}.partial`, data);
   renameSync(`${path}.partial`, path);
 }

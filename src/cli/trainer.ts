@@ -3,7 +3,8 @@
  * Batches are a pure function of the step, and checkpoints hold the weights, the Adam
  * state, the carried hidden state and the vocabulary, so a resumed run continues exactly,
  * and so does a run stopped by its signal (Ctrl-C), which checkpoints the step it finished.
- * Files: see run-checkpoint.ts, and metrics.jsonl (metrics-log.ts).
+ * Files: see run-checkpoint.ts, metrics.jsonl (metrics-log.ts), and loss.svg and
+ * loss.html (loss-report.ts), rewritten at each validation and at the end.
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
@@ -16,6 +17,7 @@ import { disposeState, type RecurrentState } from '../generate/token-model.js';
 import { firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
 import { OptionError, type TrainOptions } from './options.js';
 import { MetricsLog } from './metrics-log.js';
+import { writeLossReport } from './loss-report.js';
 import { CHECKPOINT_FORMAT, RunDirectory, checkRunCheckpointJson, type RunCheckpointJson, type TrainHistory } from './run-checkpoint.js';
 import { TrainingSession, checkDeviceFits, type SessionState } from './training-session.js';
 
@@ -169,10 +171,14 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
 
   run.removePartialFiles();
   let metrics = new MetricsLog(options.checkpointDir, startStep);
+  const writeReport = () => writeLossReport(options.checkpointDir, { history, options, corpus: corpus.name });
+  // A resumed run's curve drops the steps past its checkpoint now, as metrics.jsonl does.
+  if (startStep > 0) writeReport();
   const validate = async (step: number): Promise<number> => {
     const bitsPerCharacter = await validationBitsPerCharacter(session, validationBatches, options.evalWindows);
     history.validation.push({ step, bitsPerCharacter });
     metrics.validation(step, bitsPerCharacter);
+    writeReport();
     hooks.onValidation?.({ step, bitsPerCharacter });
     return bitsPerCharacter;
   };
@@ -265,6 +271,8 @@ export async function train(runtime: Runtime, requested: TrainOptions, hooks: Tr
       }
     }
     if (step === startStep) await checkpoint(startStep);
+    // An interrupted run's last steps came after its last validation.
+    writeReport();
     return { history, checkpoint: lastCheckpoint, interrupted: step < options.steps, recoveries };
   } finally {
     session.dispose();

@@ -43,6 +43,14 @@ describe('command-line runs', () => {
     expect(resumed).toContain('checkpoints: checkpoints/names');
     expect(latest('checkpoints/names').step).toBe(5);
     expect(latest('checkpoints/names').corpus.name).toBe('names');
+    // loss.svg beside metrics.jsonl plots every logged point, the resumed run's steps and the first run's alike.
+    const logged = readFileSync(join(cwd, 'checkpoints/names/metrics.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { kind: string }).kind);
+    const svg = readFileSync(join(cwd, 'checkpoints/names/loss.svg'), 'utf8');
+    const plotted = (series: string) => /d="([^"]*)"/.exec(svg.split(`data-series="${series}"`)[1]!)![1]!.match(/[ML]/g)!.length;
+    expect([plotted('train'), plotted('validation')]).toEqual([5, 3]);
+    expect([plotted('train'), plotted('validation')]).toEqual([logged.filter((k) => k === 'train').length, logged.filter((k) => k === 'validation').length]);
+    expect(readFileSync(join(cwd, 'checkpoints/names/loss.html'), 'utf8')).toContain('<h1>webgpu-rnn train: names, step 5 of 5</h1>');
+    expect(readdirSync(join(cwd, 'checkpoints/names')).filter((name) => name.endsWith('.partial'))).toEqual([]);
     const names = cli('sample', '--checkpoint', 'checkpoints/names', '--samples', '4', '--length', '12');
     const lines = names.trim().split('\n');
     expect(lines).toHaveLength(5);
