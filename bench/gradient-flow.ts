@@ -20,7 +20,7 @@ const vocabulary = CharVocabulary.fromText(text);
 const ids = Int32Array.from(vocabulary.encode(text));
 const runtime = await createRuntime();
 const header = `| cell | clip | when | ${BACK.map((k) => `${k} back`).join(' | ')} | loss (bits/char) |`;
-console.log(`H = ${hiddenSize}, ${steps} steps back, ${trainSteps} training steps (Adam 0.003, batch 8, window ${steps}) on ${runtime.adapter.description || runtime.adapter.vendor}\n`);
+console.log(`H = ${hiddenSize}, ${steps} steps back, ${trainSteps} training steps (Adam 0.01, batch 8, window ${steps}) on ${runtime.adapter.description || runtime.adapter.vendor}\n`);
 console.log(header);
 console.log(header.replace(/[^|]+/g, ' --- '));
 for (const clip of [1, null]) {

@@ -19,13 +19,14 @@ export interface FlowCell {
   cell: CharLanguageModelConfig['cell'];
   nonlinearity?: CharLanguageModelConfig['nonlinearity'];
   recurrentInit?: CharLanguageModelConfig['recurrentInit'];
+  forgetBias?: number;
 }
 
 /** The lectures' four: Elman with tanh, Elman with relu and identity init (IRNN), LSTM, GRU. */
 export const TEXTBOOK_CELLS: readonly FlowCell[] = [
   { label: 'RNN (tanh)', cell: 'rnn', nonlinearity: 'tanh' },
   { label: 'RNN (relu, identity init)', cell: 'rnn', nonlinearity: 'relu', recurrentInit: 'identity' },
-  { label: 'LSTM', cell: 'lstm' },
+  { label: 'LSTM (forget bias 1)', cell: 'lstm', forgetBias: 1 },
   { label: 'GRU', cell: 'gru' },
 ];
 
@@ -68,8 +69,8 @@ export async function gradientFlow(runtime: Runtime, ids: Int32Array, vocabulary
   if (clip !== null && !(typeof clip === 'number' && clip > 0 && Number.isFinite(clip))) throw new ArgumentError('options.clip', 'a positive number, or null for no clipping', describe(clip));
   if (ids.length < batch * (steps + 1) + 1) throw new ArgumentError('ids', `at least ${batch * (steps + 1) + 1} tokens for ${batch} sequences of ${steps + 1}`, `${ids.length}`);
   const seed = options.seed ?? 1;
-  const model = new CharLanguageModel(runtime, { vocabularySize, hiddenSize, embeddingDim: Math.min(32, hiddenSize), seed, cell: cell.cell, nonlinearity: cell.nonlinearity ?? 'tanh', recurrentInit: cell.recurrentInit ?? 'uniform' });
-  const optimizer = new Adam(runtime, model.parameters(), { lr: options.learningRate ?? 0.003 });
+  const model = new CharLanguageModel(runtime, { vocabularySize, hiddenSize, embeddingDim: Math.min(32, hiddenSize), seed, cell: cell.cell, nonlinearity: cell.nonlinearity ?? 'tanh', recurrentInit: cell.recurrentInit ?? 'uniform', forgetBias: cell.forgetBias ?? 0 });
+  const optimizer = new Adam(runtime, model.parameters(), { lr: options.learningRate ?? 0.01 });
   // Probes: evenly spaced windows of steps + 1 characters.
   const stride = Math.floor((ids.length - steps - 1) / batch);
   const probes = Array.from({ length: batch }, (_, b) => ids.subarray(b * stride, b * stride + steps + 1));

@@ -36,6 +36,8 @@ export interface CharLanguageModelConfig {
   nonlinearity: 'tanh' | 'relu';
   /** Initial recurrent weights: PyTorch's uniform, orthogonal blocks, or the identity (IRNN, Le et al.). */
   recurrentInit: 'uniform' | 'orthogonal' | 'identity';
+  /** LSTM: the forget gate's initial bias (0 is PyTorch's; 1 keeps more of c early on, Jozefowicz et al.). */
+  forgetBias: number;
   /** Dropout between stacked recurrent layers. */
   dropout: number;
   /** A LayerNorm (`norm.*`) on the recurrent network's output, before the output layer. */
@@ -79,6 +81,9 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
     const cell = checkOneOf('options.cell', options.cell ?? 'lstm', ['lstm', 'gru', 'rnn'] as const);
     const nonlinearity = checkOneOf('options.nonlinearity', options.nonlinearity ?? 'tanh', ['tanh', 'relu'] as const);
     if (nonlinearity !== 'tanh' && cell !== 'rnn') throw new ArgumentError('options.nonlinearity', `'tanh' for the ${cell.toUpperCase()} cell (only the Elman cell takes 'relu')`, describe(nonlinearity));
+    const forgetBias = options.forgetBias ?? 0;
+    if (typeof forgetBias !== 'number' || !Number.isFinite(forgetBias)) throw new ArgumentError('options.forgetBias', 'a finite number', describe(forgetBias));
+    if (forgetBias !== 0 && cell !== 'lstm') throw new ArgumentError('options.forgetBias', `0 for the ${cell.toUpperCase()} cell (only LSTM has a forget gate)`, describe(forgetBias));
     const recurrentInit = checkOneOf('options.recurrentInit', options.recurrentInit ?? 'uniform', ['uniform', 'orthogonal', 'identity'] as const);
     const dropout = options.dropout ?? 0;
     const outputNorm = checkBoolean('options.outputNorm', options.outputNorm ?? false);
@@ -93,7 +98,7 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
     // Checked here, before any buffer exists (the network checks them again).
     const parsed = parseCellOptions(inside, cell, hiddenSize);
     this.embedding = this.registerModule('embedding', new Embedding(runtime, { numEmbeddings: vocabularySize, embeddingDim, seed, name: 'embedding' }));
-    const networkOptions = { inputSize: embeddingDim, hiddenSize, numLayers, dropout, ...inside, dropoutSeed: seed, init: { seed: seed + 1, recurrent: recurrentInit }, name: 'rnn' };
+    const networkOptions = { inputSize: embeddingDim, hiddenSize, numLayers, dropout, ...inside, dropoutSeed: seed, init: { seed: seed + 1, recurrent: recurrentInit, ...(forgetBias !== 0 ? { forgetBias } : {}) }, name: 'rnn' };
     const network = cell === 'lstm' ? new LSTM(runtime, networkOptions) : cell === 'gru' ? new GRU(runtime, networkOptions) : new RNN(runtime, { ...networkOptions, nonlinearity });
     this.network = this.registerModule('rnn', network);
     const rates = parsed.rates;
@@ -106,6 +111,7 @@ export class CharLanguageModel extends Module implements TokenModel, Checkpointa
       cell,
       nonlinearity,
       recurrentInit,
+      forgetBias,
       dropout: this.network.dropout,
       outputNorm,
       layerNorm: parsed.flags.layerNorm ?? false,
