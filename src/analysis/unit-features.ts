@@ -16,7 +16,8 @@ export interface TextFeature {
 
 /**
  * Per-character features: inside double quotes, position in the line (characters since
- * the last newline), inside parentheses, after a space, inside a word. A feature describes
+ * the last newline), inside parentheses, after a space, inside a word, position in the word
+ * (letters so far: a count, like line position, that needs memory). A feature describes
  * the state after reading the character, as a unit's activation at that step does.
  */
 export function textFeatures(text: string): TextFeature[] {
@@ -26,6 +27,7 @@ export function textFeatures(text: string): TextFeature[] {
   const parentheses = new Float64Array(n);
   const afterSpace = new Float64Array(n);
   const word = new Float64Array(n);
+  const wordPosition = new Float64Array(n);
   let inQuote = false;
   let column = 0;
   let depth = 0;
@@ -40,6 +42,7 @@ export function textFeatures(text: string): TextFeature[] {
     if (ch === ')') depth = Math.max(0, depth - 1);
     afterSpace[k] = ch === ' ' ? 1 : 0;
     word[k] = /\p{L}/u.test(ch) ? 1 : 0;
+    wordPosition[k] = word[k] ? (k > 0 ? wordPosition[k - 1]! : 0) + 1 : 0;
   }
   return [
     { name: 'inside quotes', values: quotes },
@@ -47,6 +50,7 @@ export function textFeatures(text: string): TextFeature[] {
     { name: 'inside parentheses', values: parentheses },
     { name: 'after a space', values: afterSpace },
     { name: 'inside a word', values: word },
+    { name: 'position in word', values: wordPosition },
   ];
 }
 
@@ -93,7 +97,8 @@ export interface RankOptions {
 
 /**
  * Ranks every (unit, feature) pair by how far |r| clears chance, best first. `unitValues(j)`
- * is unit j's activation at each character of the text the features came from.
+ * is unit j's activation at each character of the text the features came from. A feature
+ * constant over the text (no parentheses in it, say) correlates with nothing and is left out.
  */
 export function rankUnits(units: number, unitValues: (unit: number) => ArrayLike<number>, features: readonly TextFeature[], options: RankOptions = {}): UnitMatch[] {
   if (!Number.isInteger(units) || units < 1) throw new ArgumentError('units', 'a positive integer', describe(units));
@@ -110,6 +115,7 @@ export function rankUnits(units: number, unitValues: (unit: number) => ArrayLike
   });
   const matches: UnitMatch[] = [];
   for (const feature of features) {
+    if (feature.values.every((v) => v === feature.values[0])) continue;
     let chance = 0;
     for (const values of series) for (const shift of shifts) chance = Math.max(chance, Math.abs(correlation(values, feature.values, shift)));
     series.forEach((values, unit) => matches.push({ unit, feature: feature.name, correlation: correlation(values, feature.values), chance }));
