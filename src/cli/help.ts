@@ -3,6 +3,7 @@
  * default, the defaults read from the same objects the parsers use.
  */
 import { SAMPLE_DEFAULTS, SAMPLE_OPTION_NAMES, TRAIN_OPTION_NAMES, trainDefaults, type TrainOptions } from './options.js';
+import { ANALYZE_DEFAULTS, ANALYZE_OPTION_NAMES } from './analyze-options.js';
 
 type TrainKey = keyof TrainOptions;
 
@@ -52,11 +53,31 @@ const SAMPLE_HELP: Record<(typeof SAMPLE_OPTION_NAMES)[number], [form: string, m
   'no-repeat-ngram': ['M', 'with --beam: never generate the same M characters twice, 1 … 8 (character-level beam search loops without it; 0: off)'],
 };
 
+const ANALYZE_HELP: Record<(typeof ANALYZE_OPTION_NAMES)[number], [form: string, meaning: string]> = {
+  checkpoint: ['DIR|FILE.json', 'a checkpoint written by train (required)'],
+  text: ['FILE', "a UTF-8 file to analyse instead of the run's held-out validation text (characters the model's vocabulary lacks are skipped, with a note)"],
+  chars: ['N', 'characters analysed: the first N of the validation text (or of --text)'],
+  units: ['K', 'the K best distinct units: printed, and shown as heatmaps of the text'],
+  'steps-back': ['N', "how far back through time the last character's gradient is followed"],
+  out: ['FILE', 'the HTML report (default: analysis.html in the checkpoint\'s directory)'],
+  svg: ['', 'also write the gradient-flow chart and each heatmap as SVG files beside the report (for analysis.html: analysis-gradient-flow.svg, analysis-unit-<k>.svg)'],
+};
+
+const ANALYZE_ABOUT = `Reports what a trained character model learned, for headless users: the units whose
+activation (h, or tanh(c) for an LSTM) follows a feature of the text (inside quotes, position
+in the line, inside parentheses, after a space, inside a word), ranked by how far their
+correlation r clears a measured chance level, with the text coloured by the best units; and
+the norm of the last character's gradient against steps back through time, for the trained
+model and for the same configuration freshly initialised. The best units and the gradient
+figures are printed; everything, with the run's loss curve, goes into one self-contained HTML
+file. Nothing else on disk changes.`;
+
 const SUMMARY = `usage: webgpu-rnn <command> [options]
 
 commands:
   train       train a character-level language model (default data: Moby Dick)
   sample      generate text from a checkpoint
+  analyze     report what a checkpoint's model learned: interpretable cells, gradient flow (HTML, SVG)
   selfcheck   print the adapter, check GEMM against float64, measure GFLOP/s
   help        this text; 'webgpu-rnn <command> --help' lists a command's options`;
 
@@ -98,10 +119,20 @@ function sampleHelp(): string {
   return `usage: webgpu-rnn sample --checkpoint DIR [options]\n\noptions:\n${table(rows)}`;
 }
 
+function analyzeHelp(): string {
+  const rows = ANALYZE_OPTION_NAMES.map((option): [string, string, string] => {
+    const [form, meaning] = ANALYZE_HELP[option];
+    const value = (ANALYZE_DEFAULTS as Record<string, unknown>)[option];
+    return [`--${option}${form ? ` ${form}` : ''}`, meaning, value === undefined ? '' : shown(value)];
+  });
+  return `usage: webgpu-rnn analyze --checkpoint DIR [options]\n\n${ANALYZE_ABOUT}\n\noptions:\n${table(rows)}`;
+}
+
 /** The usage of one command, or the summary. */
 export function usage(command?: string): string {
   if (command === 'train') return trainHelp();
   if (command === 'sample') return sampleHelp();
+  if (command === 'analyze') return analyzeHelp();
   if (command === 'selfcheck') return 'usage: webgpu-rnn selfcheck\n\nPrints the adapter, checks GEMM against float64 and measures GFLOP/s. No options.';
   return SUMMARY;
 }

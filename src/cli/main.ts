@@ -3,6 +3,7 @@
  * webgpu-rnn command line.
  *   train       train a character-level language model (default: Moby Dick)
  *   sample      generate text from a checkpoint
+ *   analyze     report what a checkpoint's model learned (interpretable cells, gradient flow)
  *   selfcheck   print the adapter, check GEMM, measure its GFLOP/s
  */
 import { isAbsolute, relative } from 'node:path';
@@ -15,6 +16,8 @@ import { Progress, formatDuration } from './progress.js';
 import { TrainingStoppedError, train } from './trainer.js';
 import { formatSamples, sampleFromCheckpoint } from './sample.js';
 import { usage } from './help.js';
+import { parseAnalyzeOptions } from './analyze-options.js';
+import { analyze, prepareAnalysis } from './analyze.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
@@ -110,6 +113,18 @@ async function runSample(argv: string[]): Promise<number> {
   }
 }
 
+async function runAnalyze(argv: string[]): Promise<number> {
+  // The flags, the checkpoint and the text are checked before the GPU is touched.
+  const prepared = await prepareAnalysis(parseAnalyzeOptions(argv));
+  const runtime = await createRuntime();
+  try {
+    await analyze(runtime, prepared, (line) => console.log(line));
+    return 0;
+  } finally {
+    runtime.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // A bare invocation prints help rather than starting a run of several minutes.
@@ -117,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage(command === 'help' ? rest[0] : undefined));
     return 0;
   }
-  if (rest.some((a) => HELP_FLAGS.has(a)) && ['train', 'sample', 'selfcheck'].includes(command)) {
+  if (rest.some((a) => HELP_FLAGS.has(a)) && ['train', 'sample', 'analyze', 'selfcheck'].includes(command)) {
     console.log(usage(command));
     return 0;
   }
@@ -126,6 +141,8 @@ async function main(argv: string[]): Promise<number> {
       return runTrain(rest);
     case 'sample':
       return runSample(rest);
+    case 'analyze':
+      return runAnalyze(rest);
     case 'selfcheck':
       if (rest.length > 0) {
         console.error(`selfcheck takes no arguments, got: ${rest.join(' ')}\n${usage('selfcheck')}`);

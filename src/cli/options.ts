@@ -157,7 +157,7 @@ const SAMPLE_SPEC = {
   'no-repeat-ngram': { type: 'string' },
 } as const;
 
-type ArgSpec = Record<string, { type: 'string' | 'boolean' }>;
+export type ArgSpec = Record<string, { type: 'string' | 'boolean' }>;
 
 /** Every option of each command, in the order help lists them. */
 export const TRAIN_OPTION_NAMES = Object.keys(TRAIN_SPEC) as (keyof typeof TRAIN_SPEC)[];
@@ -166,7 +166,7 @@ export const SAMPLE_OPTION_NAMES = Object.keys(SAMPLE_SPEC) as (keyof typeof SAM
 /** sample's defaults, by option name. */
 export const SAMPLE_DEFAULTS = { length: 300, temperature: 0.8, 'top-k': 0, seed: 1, samples: 1, beam: 0, 'no-repeat-ngram': 0 } as const;
 
-function parse(argv: string[], spec: ArgSpec, command: string): Record<string, string | boolean | undefined> {
+export function parse(argv: string[], spec: ArgSpec, command: string): Record<string, string | boolean | undefined> {
   try {
     return parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   } catch (error) {
@@ -175,7 +175,7 @@ function parse(argv: string[], spec: ArgSpec, command: string): Record<string, s
   }
 }
 
-function integer(name: string, value: string | boolean | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function integer(name: string, value: string | boolean | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {

@@ -30,7 +30,7 @@ describe('the gradient-flow experiment', () => {
     const rt = runtime();
     const model = new CharLanguageModel(rt, { vocabularySize: 5, hiddenSize: 3, forgetBias: 1 });
     const bias = (await model.stateDict())['rnn.bias_ih_l0']!.data;
-    expect(Array.from(bias.subarray(3, 6))).toEqual([1, 1, 1]);
+    expect(Array.from(bias).slice(3, 6)).toEqual([1, 1, 1]);
     model.dispose();
     expect(() => new CharLanguageModel(rt, { vocabularySize: 5, hiddenSize: 3, cell: 'gru', forgetBias: 1 })).toThrow(/options.forgetBias: expected 0 for the GRU cell/);
     await expect(gradientFlow(rt, ids.subarray(0, 10), 11, TEXTBOOK_CELLS[0]!, { steps: 6, batch: 2 })).rejects.toThrow(/ids: expected at least 15 tokens/);
