@@ -27,13 +27,35 @@ export const CHROMIUM_ARGS = [
   ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
 ];
 
+/** Headless Chromium with WebGPU on SwiftShader; the caller closes it. */
+export function launchChromium() {
+  // A benchmark page can keep its main thread busy for minutes between polls.
+  return puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, protocolTimeout: 3_600_000 });
+}
+
+/**
+ * Collects a page's console errors and uncaught exceptions (and prints them as they come),
+ * for tests that fail on any.
+ */
+export function collectErrors(page, where, errors = []) {
+  page.on('pageerror', (error) => {
+    errors.push(`${where}: page error: ${error.message}`);
+    console.error(errors.at(-1));
+  });
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    errors.push(`${where}: console error: ${message.text()}`);
+    console.error(errors.at(-1));
+  });
+  return errors;
+}
+
 /** Starts Vite on a free localhost port, opens `path`, and hands the page to `use`. */
 export async function withPage(path, use) {
   const server = await createServer({ root: process.cwd(), logLevel: 'error', server: { host: 'localhost', port: 0 } });
   await server.listen();
   const address = server.httpServer.address();
-  // A benchmark page can keep its main thread busy for minutes between polls.
-  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, protocolTimeout: 3_600_000 });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));

@@ -1,24 +1,68 @@
 /**
- * The demo page in headless Chromium: trains for 40 steps on its built-in text and must
- * show every step, a sample, and a lower loss at the end than at the start.
+ * The demo site in headless Chromium (SwiftShader WebGPU), page by page: the static build
+ * that `npm run demo:build` makes, served as a static host would, and the dev server of
+ * `npm run demo`. Fails on any console error or uncaught exception of any page. Screenshots
+ * go to test/browser/screenshots/. Run after `npm run build` (the command line samples from
+ * a checkpoint the page downloads). `node test/browser/demo.mjs train tasks` runs some parts.
  */
-import { withPage } from './chromium.mjs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium } from './chromium.mjs';
+import { Checks, buildSite, openPage, serveBuilt, serveDev, webgpuCheck } from './demo-site.mjs';
+import { noWebGPUPage, trainPage } from './demo-train.mjs';
+import { tasksPage } from './demo-tasks.mjs';
 
-const STEPS = 40;
-const result = await withPage('/demo/index.html', async (page) => {
-  await page.waitForSelector('#start');
-  await page.$eval('#steps', (input, steps) => (input.value = String(steps)), STEPS);
-  await page.click('#start');
-  let first = null;
-  await page.waitForFunction(() => /^step 1\//.test(document.getElementById('status').textContent) || /^error/.test(document.getElementById('status').textContent), { timeout: 120_000, polling: 50 });
-  first = await page.$eval('#status', (e) => e.textContent);
-  await page.waitForFunction((steps) => document.getElementById('status').textContent.startsWith(`step ${steps}/`) || /^error/.test(document.getElementById('status').textContent), { timeout: 300_000, polling: 200 }, STEPS);
-  await page.waitForFunction(() => !document.getElementById('start').disabled, { timeout: 60_000 });
-  return { first, last: await page.$eval('#status', (e) => e.textContent), sample: await page.$eval('#sample', (e) => e.textContent) };
-});
+const PAGES = [
+  { name: 'train', path: 'index.html' },
+  { name: 'tasks', path: 'tasks.html' },
+];
+const parts = process.argv.slice(2);
+const runs = (part) => parts.length === 0 || parts.includes(part);
 
-const loss = (line) => Number(/loss ([\d.]+)/.exec(line ?? '')?.[1]);
-console.log(`demo: ${result.first}\ndemo: ${result.last}\ndemo sample: ${JSON.stringify(result.sample.slice(0, 80))}`);
-const ok = !/^error/.test(result.last) && result.sample.length > 100 && loss(result.last) < loss(result.first);
-console.log(ok ? 'demo: trains and samples' : 'demo: FAILED');
-process.exit(ok ? 0 : 1);
+const started = performance.now();
+const checks = new Checks();
+const errors = [];
+const scratch = mkdtempSync(join(tmpdir(), 'webgpu-rnn-demo-'));
+const downloads = join(scratch, 'downloads');
+mkdirSync(downloads);
+const browser = await launchChromium();
+const servers = [];
+try {
+  const outDir = join(scratch, 'site');
+  await checks.part('static build', async () => {
+    await buildSite(outDir);
+    checks.check('npm run demo:build\'s build succeeds', true);
+  });
+  const site = await serveBuilt(outDir);
+  servers.push(site);
+
+  if (runs('train')) await checks.part('train page', () => trainPage(checks, browser, site.origin, { errors, downloads }));
+  if (runs('tasks')) await checks.part('tasks page', () => tasksPage(checks, browser, site.origin, { errors }));
+  if (runs('no-webgpu')) {
+    await checks.part('pages without WebGPU', async () => {
+      for (const { name, path } of PAGES) await noWebGPUPage(checks, browser, site.origin, { errors, path, name });
+    });
+  }
+  if (runs('dev')) {
+    // The dev server compiles modules on request: each page must load there too, without errors.
+    await checks.part('dev server', async () => {
+      const dev = await serveDev();
+      servers.push(dev);
+      for (const { name, path } of PAGES) {
+        const page = await openPage(browser, `${dev.origin}/${path}`, { errors });
+        const webgpu = await webgpuCheck(page);
+        checks.check(`${name} page on the dev server (npm run demo): loads and finds WebGPU`, webgpu.ok, webgpu.detail);
+        await page.close();
+      }
+    });
+  }
+} finally {
+  await browser.close();
+  for (const server of servers) await server.close();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+checks.check('no console errors or uncaught exceptions on any page', errors.length === 0, errors.join('\n'));
+console.log(`demo: ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
+process.exit(checks.summary() ? 0 : 1);
