@@ -52,7 +52,9 @@ try {
       for (const { name, path } of PAGES) {
         const page = await openPage(browser, `${dev.origin}/${path}`, { errors });
         const webgpu = await webgpuCheck(page);
-        checks.check(`${name} page on the dev server (npm run demo): loads and finds WebGPU`, webgpu.ok, webgpu.detail);
+        // Charts are made after every static import has loaded and the page has set itself up.
+        await page.waitForFunction(() => Object.keys(window.demo.charts).length > 0, { timeout: 30_000 });
+        checks.check(`${name} page on the dev server (npm run demo): loads, finds WebGPU and draws its charts`, webgpu.ok, webgpu.detail);
         await page.close();
       }
     });
