@@ -5,8 +5,9 @@
 // and keeps the W best by normalised score  score / length^alpha  (alpha = 0: raw sum of
 // log-probabilities; alpha = 1: per-token average). A beam that chose `eos` is finished: it
 // competes with its final score and length and is carried unchanged. Writes the new beam
-// states, each beam's token and parent (relative, for backtracking, and absolute, for
-// `gather_rows`) and the token history row `step`. With no_repeat_ngram = m > 0 a beam may
+// states, each beam's parent (relative, for backtracking, and absolute, for `gather_rows`)
+// and token, in the history rows `step` (the host copies the token row to feed it next).
+// Six storage buffers: under WebGPU's default limit of 8 per stage. With no_repeat_ngram = m > 0 a beam may
 // not choose a token that completes an m-gram it already generated (character-level beam
 // search otherwise loops); the beam's tokens are traced back through the history rows.
 //
@@ -34,21 +35,23 @@ struct BeamParams {
   row_width: u32,      // elements per row (hidden size)
 }
 
+// One beam's running state (12 bytes; the host writes and reads it as [N·W, 3] 32-bit words).
+struct Beam {
+  score: f32,          // sum of log-probabilities
+  length: u32,         // tokens so far (eos counted)
+  finished: u32,       // 1 once eos was chosen
+}
+
 @group(0) @binding(0) var<uniform> params: BeamParams;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;               // [N·W, V]
-@group(0) @binding(2) var<storage, read> scores_in: array<f32>;            // [N·W] sum of log-probabilities
-@group(0) @binding(3) var<storage, read> lengths_in: array<u32>;           // [N·W] tokens so far (eos counted)
-@group(0) @binding(4) var<storage, read> finished_in: array<u32>;          // [N·W] 1 once eos was chosen
-@group(0) @binding(5) var<storage, read_write> scores_out: array<f32>;     // [N·W]
-@group(0) @binding(6) var<storage, read_write> lengths_out: array<u32>;    // [N·W]
-@group(0) @binding(7) var<storage, read_write> finished_out: array<u32>;   // [N·W]
-@group(0) @binding(8) var<storage, read_write> next: array<i32>;           // [N·W] token to feed next
-@group(0) @binding(9) var<storage, read_write> source_row: array<u32>;     // [N·W] absolute parent row n·W + w
-@group(0) @binding(10) var<storage, read_write> token_history: array<i32>; // [steps, N·W]
-@group(0) @binding(11) var<storage, read_write> parent_history: array<u32>;// [steps, N·W] parent beam w
-@group(0) @binding(12) var<storage, read> rows_in: array<f32>;             // [blocks, in_rows, row_width]
-@group(0) @binding(13) var<storage, read> index: array<u32>;               // [out_rows]
-@group(0) @binding(14) var<storage, read_write> rows_out: array<f32>;      // [blocks, out_rows, row_width]
+@group(0) @binding(2) var<storage, read> beams_in: array<Beam>;            // [N·W]
+@group(0) @binding(3) var<storage, read_write> beams_out: array<Beam>;     // [N·W]
+@group(0) @binding(4) var<storage, read_write> source_row: array<u32>;     // [N·W] absolute parent row n·W + w
+@group(0) @binding(5) var<storage, read_write> token_history: array<i32>;  // [steps, N·W]
+@group(0) @binding(6) var<storage, read_write> parent_history: array<u32>; // [steps, N·W] parent beam w
+@group(0) @binding(7) var<storage, read> rows_in: array<f32>;              // [blocks, in_rows, row_width]
+@group(0) @binding(8) var<storage, read> index: array<u32>;                // [out_rows]
+@group(0) @binding(9) var<storage, read_write> rows_out: array<f32>;       // [blocks, out_rows, row_width]
 
 fn normalised(score: f32, length: u32) -> f32 {
   if (score <= DEAD) { return DEAD; }
@@ -79,10 +82,11 @@ fn select_beams(@builtin(global_invocation_id) id: vec3<u32>) {
 
   for (var w = 0u; w < W; w++) {
     let r = n * W + w;
-    let s = scores_in[r];
-    if (finished_in[r] == 1u || s <= DEAD) {
+    let beam = beams_in[r];
+    let s = beam.score;
+    if (beam.finished == 1u || s <= DEAD) {
       // One candidate: the beam as it is (a finished beam, or a slot not yet alive).
-      insert(normalised(s, lengths_in[r]), s, lengths_in[r], finished_in[r], w, max(params.eos, 0), &key, &score, &length, &done, &parent, &token);
+      insert(normalised(s, beam.length), s, beam.length, beam.finished, w, max(params.eos, 0), &key, &score, &length, &done, &parent, &token);
       continue;
     }
     let base = r * V;
@@ -91,7 +95,7 @@ fn select_beams(@builtin(global_invocation_id) id: vec3<u32>) {
     var total = 0.0;
     for (var v = 0u; v < V; v++) { total += exp(logits[base + v] - largest); }
     let log_total = largest + log(total);
-    let len = lengths_in[r] + 1u;
+    let len = beam.length + 1u;
     for (var v = 0u; v < V; v++) {
       let candidate = s + logits[base + v] - log_total;
       let k = normalised(candidate, len);
@@ -103,10 +107,7 @@ fn select_beams(@builtin(global_invocation_id) id: vec3<u32>) {
 
   for (var i = 0u; i < W; i++) {
     let r = n * W + i;
-    scores_out[r] = score[i];
-    lengths_out[r] = length[i];
-    finished_out[r] = done[i];
-    next[r] = token[i];
+    beams_out[r] = Beam(score[i], length[i], done[i]);
     source_row[r] = n * W + parent[i];
     token_history[params.step * params.inputs * W + r] = token[i];
     parent_history[params.step * params.inputs * W + r] = parent[i];

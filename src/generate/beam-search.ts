@@ -6,7 +6,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError, checkInteger, describe } from '../errors.js';
-import { DEAD_BEAM_SCORE, MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM, beamSearchKernel } from '../kernels/beam_search.js';
+import { BEAM_WORDS, DEAD_BEAM_SCORE, MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM, beamSearchKernel } from '../kernels/beam_search.js';
 import { checkGivenState, checkTokenModel, disposeState, type RecurrentState, type TokenModel } from './token-model.js';
 
 export { MAX_BEAM_WIDTH, MAX_BLOCKED_NGRAM };
@@ -59,11 +59,11 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
   const N = starts.length;
 
   const R = N * W;
-  const buffers = {
-    scores: [Tensor.from(runtime, Array.from({ length: R }, (_, r) => (r % W === 0 ? 0 : DEAD_BEAM_SCORE)), [R], 'f32', 'beam.scores'), Tensor.empty(runtime, [R], 'f32', 'beam.scores')],
-    lengths: [Tensor.zeros(runtime, [R], 'u32', 'beam.lengths'), Tensor.empty(runtime, [R], 'u32', 'beam.lengths')],
-    finished: [Tensor.zeros(runtime, [R], 'u32', 'beam.finished'), Tensor.empty(runtime, [R], 'u32', 'beam.finished')],
-  };
+  // Beam states (score, length, finished) as the kernel's Beam structs, [R, 3] words; beam 0 of each input starts alive.
+  const start = new Uint32Array(R * BEAM_WORDS);
+  const startScores = new Float32Array(start.buffer);
+  for (let r = 0; r < R; r++) startScores[r * BEAM_WORDS] = r % W === 0 ? 0 : DEAD_BEAM_SCORE;
+  const beams = [Tensor.from(runtime, start, [R, BEAM_WORDS], 'u32', 'beam.states'), Tensor.empty(runtime, [R, BEAM_WORDS], 'u32', 'beam.states')];
   const next = Tensor.from(runtime, starts.flatMap((id) => new Array<number>(W).fill(id)), [1, R], 'i32', 'beam.next');
   const sourceRow = Tensor.empty(runtime, [R], 'u32', 'beam.source_row');
   const tokenHistory = Tensor.empty(runtime, [maxLength, R], 'i32', 'beam.tokens');
@@ -79,30 +79,23 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
         { op: 'selectBeams', inputs: N, width: W, classes: V, eos, alpha, step, noRepeatNgram },
         {
           logits: logits.buffer,
-          scores_in: buffers.scores[inside]!.buffer,
-          lengths_in: buffers.lengths[inside]!.buffer,
-          finished_in: buffers.finished[inside]!.buffer,
-          scores_out: buffers.scores[outside]!.buffer,
-          lengths_out: buffers.lengths[outside]!.buffer,
-          finished_out: buffers.finished[outside]!.buffer,
-          next: next.buffer,
+          beams_in: beams[inside]!.buffer,
+          beams_out: beams[outside]!.buffer,
           source_row: sourceRow.buffer,
           token_history: tokenHistory.buffer,
           parent_history: parentHistory.buffer,
         },
       );
+      // The tokens just chosen are the next step's input.
+      runtime.commandEncoder().copyBufferToBuffer(tokenHistory.buffer, step * R * 4, next.buffer, 0, R * 4);
       logits.dispose();
       state = gatherState(runtime, after, sourceRow.buffer, R, R);
       disposeState(after);
     }
     const last = maxLength % 2;
-    const [tokens, parents, scores, lengths, finished] = await Promise.all([
-      tokenHistory.read(),
-      parentHistory.read(),
-      buffers.scores[last]!.read(),
-      buffers.lengths[last]!.read(),
-      buffers.finished[last]!.read(),
-    ]);
+    const [tokens, parents, states] = await Promise.all([tokenHistory.read(), parentHistory.read(), beams[last]!.read()]);
+    const scores = new Float32Array(states.buffer, states.byteOffset, states.length);
+    const field = (n: number, word: number) => n * W * BEAM_WORDS + word;
     // Beam 0 of each input ranks first; trace it back through the parents.
     return Array.from({ length: N }, (_, n) => {
       const path: number[] = [];
@@ -112,10 +105,10 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
         w = parents[step * R + n * W + w]!;
       }
       path.reverse();
-      const length = lengths[n * W]!;
+      const length = states[field(n, 1)]!;
       const kept = path.slice(0, length);
-      const done = finished[n * W] === 1;
-      const logProbability = scores[n * W]!;
+      const done = states[field(n, 2)] === 1;
+      const logProbability = scores[field(n, 0)]!;
       return {
         tokens: Int32Array.from(done ? kept.slice(0, -1) : kept),
         logProbability,
@@ -125,7 +118,7 @@ export async function beamSearch(runtime: Runtime, model: TokenModel, options: B
     });
   } finally {
     disposeState(state);
-    for (const t of [...buffers.scores, ...buffers.lengths, ...buffers.finished, next, sourceRow, tokenHistory, parentHistory]) t.dispose();
+    for (const t of [...beams, next, sourceRow, tokenHistory, parentHistory]) t.dispose();
   }
 }
 

@@ -98,6 +98,20 @@ function uniformLayout(
   return { bindingName, structName, byteSize: Math.ceil(size / 16) * 16, fields };
 }
 
+const storageCounts = new WeakMap<ShaderSource, Map<string, number>>();
+
+/** Storage buffers an entry point binds: what `maxStorageBuffersPerShaderStage` limits. */
+export function storageBufferCount(shader: ShaderSource, entryPoint = 'main'): number {
+  let counts = storageCounts.get(shader);
+  if (!counts) storageCounts.set(shader, (counts = new Map()));
+  let count = counts.get(entryPoint);
+  if (count === undefined) {
+    count = reflectEntryPoint(shader, entryPoint).bindings.filter((b) => b.kind !== 'uniform').length;
+    counts.set(entryPoint, count);
+  }
+  return count;
+}
+
 /** Bind group layout entries for the compute stage, in binding order. */
 export function bindGroupLayoutEntries(layout: EntryPointLayout): GPUBindGroupLayoutEntry[] {
   return layout.bindings.map((b) => ({

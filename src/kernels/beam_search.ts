@@ -7,6 +7,8 @@ import { noWorkgroupArrays, type KernelDescriptor } from '../gpu/kernel-descript
 export const MAX_BEAM_WIDTH = 16;
 /** DEAD in beam_search.wgsl: the score of a beam that does not exist yet. */
 export const DEAD_BEAM_SCORE = -1e30;
+/** 32-bit words of the kernel's Beam struct: score (f32), length, finished. */
+export const BEAM_WORDS = 3;
 /** MAX_NGRAM in beam_search.wgsl: the longest n-gram `noRepeatNgram` can block. */
 export const MAX_BLOCKED_NGRAM = 8;
 

@@ -136,6 +136,10 @@ export function planCall(source: PlanSource, size: { steps: number; batch: numbe
   const layerState = dims.directions * size.batch * dims.hiddenSize;
   const forward = schedule('forward');
   const backward = call.training ? schedule('backward') : null;
+  // Before any GPU work: each pass's kernel must fit the device's storage-buffer limit.
+  const cell = source.variant.config.cell.toUpperCase();
+  source.runtime.checkStorageBuffers(source.variant.forward.shader, forward.strategy === 'split' ? 'split_step' : 'main', `${cell} forward`);
+  if (backward) source.runtime.checkStorageBuffers(source.variant.backward.shader, backward.strategy === 'split' ? 'split_step' : 'main', `${cell} backward`);
   return {
     variant: source.variant,
     shape,

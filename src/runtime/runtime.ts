@@ -9,6 +9,7 @@ import { BufferPool } from './buffer-pool.js';
 import { KernelCache, type BufferBindings, type KernelSpec } from '../gpu/kernel-cache.js';
 import { workgroupBytes, type DeviceTraits, type KernelDescriptor } from '../gpu/kernel-descriptor.js';
 import { DeviceLimitError, DeviceLostError } from '../errors.js';
+import { storageBufferCount } from '../gpu/reflection.js';
 import { DispatchProfiler, type KernelTime } from './profiler.js';
 import { IdChecks } from './id-checks.js';
 import { lossInfo, settleLoss, watchLoss } from './device-loss.js';
@@ -96,6 +97,7 @@ export class Runtime {
     for (const count of [x, y, z]) {
       if (count > max) throw new DeviceLimitError('maxComputeWorkgroupsPerDimension', count, max, spec.shader.name);
     }
+    this.checkStorageBuffers(spec.shader, spec.entryPoint ?? 'main');
     if (x === 0 || y === 0 || z === 0) return;
     const kernel = this.kernels.get(spec);
     const group = this.kernels.bindGroup(kernel, args.buffers, args.uniforms);
@@ -105,6 +107,16 @@ export class Runtime {
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(x, y, z);
     if (this.profiler) this.endPass();
+  }
+
+  /**
+   * Throws a DeviceLimitError when an entry point binds more storage buffers than this
+   * device allows: a pipeline over the limit would fail on the GPU's timeline, vaguely.
+   */
+  checkStorageBuffers(shader: KernelSpec['shader'], entryPoint: string, what = `${shader.name}.${entryPoint}`): void {
+    const storage = storageBufferCount(shader, entryPoint);
+    const limit = this.limits.maxStorageBuffersPerShaderStage;
+    if (storage > limit) throw new DeviceLimitError('maxStorageBuffersPerShaderStage', storage, limit, what);
   }
 
   /** Whether the adapter gives GPU timestamps (the 'timestamp-query' feature). */
@@ -198,6 +210,8 @@ export class Runtime {
       bytes = staging.getMappedRange(0, byteLength).slice(0);
       const flags = checks ? new Uint32Array(staging.getMappedRange(flagsAt, IdChecks.byteLength).slice(0)) : null;
       staging.unmap();
+      // An invalid command buffer never copied the flags: its error is the one to report.
+      this.throwIfErrors();
       if (flags) this.idChecks.inspect(flags, token);
     } finally {
       this.pool.release(staging);

@@ -49,10 +49,10 @@ export function sizeCases(): RecurrentCase[] {
       { ...base, inputSize: 3, hiddenSize: 1, bidirectional: true, steps: 300, batch: 64, withLengths: true },
       { ...base, inputSize: 4, hiddenSize: 7, bidirectional: false, steps: 300, batch: 3, chunkLength: 7 },
       { ...base, inputSize: 16, hiddenSize: 64, bidirectional: false, steps: 300, batch: 1, chunkLength: 64 },
-      { ...base, inputSize: 16, hiddenSize: 64, bidirectional: true, steps: 5, batch: 64, withLengths: true, chunkLength: 1 },
+      { ...base, inputSize: 16, hiddenSize: 64, bidirectional: true, steps: 5, batch: 20, withLengths: true, chunkLength: 1 },
       { ...base, inputSize: 32, hiddenSize: 256, bidirectional: true, steps: 5, batch: 3, withLengths: true, withInitialState: true },
-      { ...base, inputSize: 32, hiddenSize: 256, bidirectional: false, steps: 1, batch: 64 },
-      { ...base, inputSize: 8, hiddenSize: 1024, bidirectional: true, steps: 5, batch: 3, withLengths: true, chunkLength: 2 },
+      { ...base, inputSize: 32, hiddenSize: 256, bidirectional: false, steps: 1, batch: 24 },
+      { ...base, inputSize: 8, hiddenSize: 1024, bidirectional: true, steps: 3, batch: 3, withLengths: true, chunkLength: 2 },
       { ...base, inputSize: 8, hiddenSize: 1024, bidirectional: false, steps: 1, batch: 1, withInitialState: true },
       { ...base, inputSize: 2, hiddenSize: 7, numLayers: 2, bidirectional: true, steps: 5, batch: 256, withLengths: true },
     );
@@ -102,7 +102,7 @@ export function backwardSizeCases(): RecurrentCase[] {
     cases.push(
       { ...base, inputSize: 3, hiddenSize: 1, bidirectional: true, steps: 300, batch: 3, withLengths: true, withInitialState: true },
       { ...base, inputSize: 4, hiddenSize: 7, bidirectional: false, steps: 300, batch: 1, chunkLength: 7 },
-      { ...base, inputSize: 16, hiddenSize: 64, bidirectional: true, steps: 5, batch: 64, withLengths: true, chunkLength: 2 },
+      { ...base, inputSize: 16, hiddenSize: 64, bidirectional: true, steps: 5, batch: 20, withLengths: true, chunkLength: 2 },
       { ...base, inputSize: 16, hiddenSize: 64, bidirectional: false, steps: 30, batch: 3, batchFirst: true },
       { ...base, inputSize: 8, hiddenSize: 256, bidirectional: false, steps: 5, batch: 3, withInitialState: true },
       { ...base, inputSize: 8, hiddenSize: 1024, bidirectional: false, steps: 2, batch: 1 },

@@ -112,4 +112,14 @@ describe('reflection', () => {
     expect(() => cache.get({ shader: gemmKernel.shader, constants: { TRANS_C: true } })).toThrow(/no override constant TRANS_C/);
     expect(() => cache.get({ shader: gemmKernel.shader, constants: { TRANS_A: 1 } })).toThrow(/TRANS_A is bool/);
   });
+
+  it("binds at most 8 storage buffers per entry point (WebGPU's default limit, so every device runs it), the recurrent kernels at most 10", () => {
+    const counts = KERNELS.flatMap((kernel) => (kernel.entryPoints ?? ['main']).map((entry) => ({
+      name: `${kernel.shader.name}.${entry}`,
+      recurrent: /^(lstm|gru|rnn)_/.test(kernel.shader.name),
+      storage: reflectEntryPoint(kernel.shader, entry).bindings.filter((b) => b.kind !== 'uniform').length,
+    })));
+    expect(counts.length).toBeGreaterThan(20);
+    expect(counts.filter((c) => c.storage > (c.recurrent ? 10 : 8)).map((c) => `${c.name}: ${c.storage}`)).toEqual([]);
+  });
 });

@@ -92,6 +92,32 @@ describe('module arguments and device limits', () => {
     expect((caught as Error).message).toMatch(new RegExp(`LSTM forward with hiddenSize ${tooBig} needs maxComputeWorkgroupStorageSize ≥ \\d+, but this device allows ${limit}`));
   });
 
+  it('a device with fewer storage buffers per stage than a kernel binds is refused by name, before any GPU work', async () => {
+    const rt = runtime();
+    const real = rt.limits;
+    // WebGPU's default of 8: an LSTM's forward binds 9, a GRU's forward 8 and its backward 9.
+    const eight = new Proxy(real, { get: (target, key) => (key === 'maxStorageBuffersPerShaderStage' ? 8 : (target as unknown as Record<string | symbol, unknown>)[key]) });
+    Object.defineProperty(rt, 'limits', { value: eight, configurable: true });
+    try {
+      await rt.sync();
+      const lstm = new LSTM(rt, { inputSize: 2, hiddenSize: 4 });
+      const gru = new GRU(rt, { inputSize: 2, hiddenSize: 4 });
+      const x = Tensor.from(rt, new Float32Array(6), [3, 1, 2]);
+      await rt.sync();
+      expect(() => lstm.forward(x)).toThrow(/LSTM forward needs maxStorageBuffersPerShaderStage ≥ 9, but this device allows 8/);
+      expect(() => gru.forwardTrain(x)).toThrow(DeviceLimitError);
+      expect(() => gru.forwardTrain(x)).toThrow(/GRU backward needs maxStorageBuffersPerShaderStage ≥ 9/);
+      expect(rt.hasPendingWork).toBe(false);
+      const { output, h } = gru.forward(x);
+      expect(output.shape).toEqual([3, 1, 4]);
+      for (const t of [x, output, h]) t.dispose();
+      lstm.dispose();
+      gru.dispose();
+    } finally {
+      Object.defineProperty(rt, 'limits', { value: real, configurable: true });
+    }
+  });
+
   it('rejects bad options and inputs before any GPU work', () => {
     const rt = runtime();
     expect(() => new GRU(rt, { inputSize: 0, hiddenSize: 4 })).toThrow(/options.inputSize: expected an integer ≥ 1, got 0/);

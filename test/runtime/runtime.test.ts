@@ -3,7 +3,7 @@
  * that says what happened, and disposing after destroy() is harmless.
  */
 import { describe, expect, it } from 'vitest';
-import { DeviceLostError, LSTM, Tensor, createRuntime, gemm } from '../../src/index.js';
+import { DeviceLostError, Embedding, IdRangeError, LSTM, Tensor, createRuntime, gemm } from '../../src/index.js';
 
 describe('runtime life cycle', () => {
   it('after the device is lost, reads, ops, new tensors and new modules fail with DeviceLostError, and isLost says so', async () => {
@@ -28,6 +28,26 @@ describe('runtime life cycle', () => {
     // Releasing what was made before the loss is still fine.
     for (const t of [a, product, pending]) t.dispose();
     rt.destroy();
+  });
+
+  it('a WebGPU validation error in work with id checks pending is reported as itself, not as ids out of range', async () => {
+    const runtime = await createRuntime();
+    try {
+      const embedding = new Embedding(runtime, { numEmbeddings: 5, embeddingDim: 2 });
+      const ids = Tensor.from(runtime, [1, 2, 3], [3], 'i32');
+      const rows = embedding.forward(ids);
+      // An out-of-range copy makes the submitted command buffer invalid, so the flags are never copied.
+      const small = Tensor.empty(runtime, [2]);
+      runtime.commandEncoder().copyBufferToBuffer(rows.buffer, 0, small.buffer, 0, 1024);
+      const error = await rows.read().then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(IdRangeError);
+      expect((error as Error).message).toMatch(/WebGPU reported \d+ error\(s\)/);
+      for (const t of [ids, rows, small]) t.dispose();
+      embedding.dispose();
+    } finally {
+      runtime.destroy();
+    }
   });
 
   it('dispose() after runtime.destroy() is harmless', async () => {
