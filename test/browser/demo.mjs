@@ -3,7 +3,8 @@
  * that `npm run demo:build` makes, served as a static host would, and the dev server of
  * `npm run demo`. Fails on any console error or uncaught exception of any page. Screenshots
  * go to test/browser/screenshots/. Run after `npm run build` (the command line samples from
- * a checkpoint the page downloads). `node test/browser/demo.mjs train tasks` runs some parts.
+ * a checkpoint the page downloads). `node test/browser/demo.mjs gradients no-webgpu` runs
+ * some parts (train, cells, gradients, tasks, no-webgpu, dev).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,13 @@ import { launchChromium } from './chromium.mjs';
 import { Checks, buildSite, openPage, serveBuilt, serveDev, webgpuCheck } from './demo-site.mjs';
 import { noWebGPUPage, trainPage } from './demo-train.mjs';
 import { tasksPage } from './demo-tasks.mjs';
+import { cellsPage } from './demo-cells.mjs';
+import { gradientsPage } from './demo-gradients.mjs';
 
 const PAGES = [
   { name: 'train', path: 'index.html' },
+  { name: 'cells', path: 'cells.html' },
+  { name: 'gradients', path: 'gradients.html' },
   { name: 'tasks', path: 'tasks.html' },
 ];
 const parts = process.argv.slice(2);
@@ -38,6 +43,9 @@ try {
   servers.push(site);
 
   if (runs('train')) await checks.part('train page', () => trainPage(checks, browser, site.origin, { errors, downloads }));
+  // The cells page also loads the checkpoint the train page downloaded, when that part ran.
+  if (runs('cells')) await checks.part('cells page', () => cellsPage(checks, browser, site.origin, { errors, downloads }));
+  if (runs('gradients')) await checks.part('gradients page', () => gradientsPage(checks, browser, site.origin, { errors }));
   if (runs('tasks')) await checks.part('tasks page', () => tasksPage(checks, browser, site.origin, { errors }));
   if (runs('no-webgpu')) {
     await checks.part('pages without WebGPU', async () => {
