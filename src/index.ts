@@ -24,8 +24,8 @@ export { RecurrentNetwork, type RecurrentOptions, type ForwardState, type Forwar
 export type { CellOptions, CellRates } from './recurrent/cell-options.js';
 export { LSTM, GRU, RNN, type LSTMOptions, type GRUOptions, type RNNOptions } from './recurrent/modules.js';
 export { RecurrentStream } from './recurrent/stream.js';
-export { GradientTrace, HiddenGradients } from './recurrent/gradient-trace.js';
-export { RecurrentActivations, activationNames } from './recurrent/activations.js';
+export { GradientTrace, HiddenGradients, type StepTrace, type GradientTraceLayout } from './recurrent/gradient-trace.js';
+export { RecurrentActivations, activationNames, type ActivationLayout } from './recurrent/activations.js';
 export { initialStateDict, parameterShapes, type InitOptions, type NetworkDims } from './recurrent/init.js';
 export { RecurrentParameters, type LayerParameters } from './recurrent/parameters.js';
 export type { PlanSource } from './recurrent/plan.js';

@@ -7,6 +7,7 @@
 import { loadCharModel, type CharLanguageModel, type CharVocabulary, type Runtime } from '../../src/index.js';
 import { readChoice, readNumber } from '../shared/fields.js';
 import { readCheckpointFiles } from '../train/checkpoint.js';
+import { readSettings } from '../train/form.js';
 import { VALIDATION, choiceFor, loadCorpus, type Corpus } from '../train/corpora.js';
 import { Trainer, type TrainSettings } from '../train/trainer.js';
 
@@ -24,21 +25,9 @@ export interface ModelSource {
 
 /** The train form of the page; a bad value names its field before any GPU work. */
 export function readTrainForm(): { corpus: 'moby-dick' | 'names'; settings: TrainSettings; steps: number } {
-  const hidden = readNumber('hidden', { min: 4, max: 1024, integer: true });
   return {
     corpus: readChoice('corpus', ['moby-dick', 'names'] as const),
-    settings: {
-      cell: readChoice('cell', ['lstm', 'gru'] as const),
-      hidden,
-      layers: readNumber('layers', { min: 1, max: 4, integer: true }),
-      // The command line's default embedding, never wider than the hidden state.
-      embedding: Math.min(32, hidden),
-      lr: readNumber('lr', { min: 0.00001, max: 1 }),
-      window: readNumber('window', { min: 2, max: 512, integer: true }),
-      batch: readNumber('batch', { min: 1, max: 256, integer: true }),
-      clip: 5,
-      seed: 1,
-    },
+    settings: readSettings(),
     steps: readNumber('steps', { min: 1, max: 1_000_000, integer: true }),
   };
 }

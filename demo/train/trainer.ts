@@ -3,7 +3,7 @@
  * from one window to the next (truncated BPTT), the data split and the loss history. The
  * same pieces as the command line's run, so its checkpoints are the command line's.
  */
-import { Adam, CharLanguageModel, CharVocabulary, StreamBatches, Tensor, disposeState, generate, splitStream, unigramBitsPerToken, type CharLanguageModelConfig, type RecurrentState, type Runtime } from '../../src/index.js';
+import { Adam, CharLanguageModel, CharVocabulary, StreamBatches, disposeState, generate, splitStream, unigramBitsPerToken, type CharLanguageModelConfig, type RecurrentState, type Runtime } from '../../src/index.js';
 import type { Corpus } from './corpora.js';
 
 /** What the form sets: the model, the optimizer and the batches. */
@@ -97,28 +97,7 @@ export class Trainer {
 
   /** Mean loss on the held-out text's first windows, in bits per character; recorded in the history. */
   async validate(): Promise<number> {
-    const batches = this.validationBatches;
-    const count = Math.min(EVAL_WINDOWS, batches.windowsPerEpoch);
-    let state: RecurrentState | null = null;
-    let total = 0;
-    try {
-      for (let w = 0; w < count; w++) {
-        const window = batches.window(w);
-        const tokens = Tensor.from(this.runtime, window.input, [batches.steps, batches.batch], 'i32');
-        const targets = Tensor.from(this.runtime, window.target, [batches.steps, batches.batch], 'i32');
-        const { loss, state: after } = this.model.evaluateWindow(tokens, targets, state);
-        disposeState(state);
-        state = after;
-        try {
-          total += (await loss.read())[0]!;
-        } finally {
-          for (const t of [tokens, targets, loss]) t.dispose();
-        }
-      }
-    } finally {
-      disposeState(state);
-    }
-    const bitsPerCharacter = total / count / Math.LN2;
+    const bitsPerCharacter = await this.model.evaluateStream(this.validationBatches, EVAL_WINDOWS);
     this.history.validation = [...this.history.validation.filter((v) => v.step !== this.step), { step: this.step, bitsPerCharacter }];
     return bitsPerCharacter;
   }

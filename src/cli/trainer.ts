@@ -7,13 +7,11 @@
  * loss.html (loss-report.ts), rewritten at each validation and at the end.
  */
 import type { Runtime } from '../runtime/runtime.js';
-import { Tensor } from '../tensor.js';
 import { DeviceLostError } from '../errors.js';
 import { readCharModelCheckpoint } from '../models/char-lm-checkpoint.js';
 import { CharVocabulary } from '../data/vocabulary.js';
 import { StreamBatches, splitStream, unigramBitsPerToken } from '../data/batches.js';
 import { generate } from '../generate/sampling.js';
-import { disposeState, type RecurrentState } from '../generate/token-model.js';
 import { firstNames, mobyDick, textFile, type Corpus } from './corpora.js';
 import { OptionError, type TrainOptions } from './options.js';
 import { MetricsLog } from './metrics-log.js';
@@ -128,29 +126,8 @@ function prepareData(options: TrainOptions, resumed: RunCheckpointJson | null) {
 }
 
 /** Mean validation loss over the first `windows` windows, in bits per character. */
-async function validationBitsPerCharacter(session: TrainingSession, batches: StreamBatches, windows: number): Promise<number> {
-  const { model, runtime } = session;
-  const count = Math.min(windows, batches.windowsPerEpoch);
-  let state: RecurrentState | null = null;
-  let total = 0;
-  try {
-    for (let w = 0; w < count; w++) {
-      const window = batches.window(w);
-      const tokens = Tensor.from(runtime, window.input, [batches.steps, batches.batch], 'i32');
-      const targets = Tensor.from(runtime, window.target, [batches.steps, batches.batch], 'i32');
-      const { loss, state: after } = model.evaluateWindow(tokens, targets, state);
-      disposeState(state);
-      state = after;
-      try {
-        total += (await loss.read())[0]!;
-      } finally {
-        for (const t of [tokens, targets, loss]) t.dispose();
-      }
-    }
-  } finally {
-    disposeState(state);
-  }
-  return total / count / Math.LN2;
+function validationBitsPerCharacter(session: TrainingSession, batches: StreamBatches, windows: number): Promise<number> {
+  return session.model.evaluateStream(batches, windows);
 }
 
 export async function train(runtime: Runtime, requested: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {

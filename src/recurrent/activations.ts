@@ -20,7 +20,7 @@ export function activationNames(variant: CellVariant): string[] {
   return ['h', ...savedActivations(variant)];
 }
 
-interface Layout {
+export interface ActivationLayout {
   shape: RecurrentShape;
   batchFirst: boolean;
   lengths: readonly number[] | null;
@@ -28,7 +28,7 @@ interface Layout {
 }
 
 /** Reads `outputs` (one per layer, rows × [D·H]) and the wanted slots of `saved` (rows × [D, slots, H]) back at once. */
-export async function readActivations(runtime: Runtime, variant: CellVariant, layout: Omit<Layout, 'names'>, outputs: readonly Tensor[], saved: readonly Tensor[]): Promise<RecurrentActivations> {
+export async function readActivations(runtime: Runtime, variant: CellVariant, layout: Omit<ActivationLayout, 'names'>, outputs: readonly Tensor[], saved: readonly Tensor[]): Promise<RecurrentActivations> {
   const { steps: T, batch: B, hidden: H, directions: D } = layout.shape;
   const unitsPerSlot = T * B * D * H * 4;
   const savedBytes = unitsPerSlot * variant.saved.length;
@@ -56,7 +56,7 @@ export async function readActivations(runtime: Runtime, variant: CellVariant, la
 }
 
 /** Slot `slot` of rows × [D, width, H] as [T, D, B, H], zero past each sequence's length (where the kernels leave slots as they were). */
-function reorder({ shape, batchFirst, lengths }: Omit<Layout, 'names'>, data: Float32Array, slot: number, width: number): Float32Array {
+function reorder({ shape, batchFirst, lengths }: Omit<ActivationLayout, 'names'>, data: Float32Array, slot: number, width: number): Float32Array {
   const { steps: T, batch: B, hidden: H, directions: D } = shape;
   const result = new Float32Array(T * D * B * H);
   for (let t = 0; t < T; t++) {
@@ -81,7 +81,7 @@ export class RecurrentActivations {
   /** 'h', then 'c' and the gates where the cell keeps them ('i', 'f', 'g', 'o' for LSTM; 'r', 'z', 'n' for GRU). */
   readonly names: readonly string[];
 
-  constructor(layout: Layout, private readonly layers: readonly Map<string, Float32Array>[]) {
+  constructor(layout: ActivationLayout, private readonly layers: readonly Map<string, Float32Array>[]) {
     ({ steps: this.steps, batch: this.batch, hidden: this.hidden, directions: this.directions } = layout.shape);
     this.names = layout.names;
   }

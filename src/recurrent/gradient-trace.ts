@@ -22,7 +22,7 @@ export interface StepTrace {
 }
 
 /** The layout of one traced call: per layer, T + 1 carried snapshots, then the output gradient. */
-interface TraceLayout {
+export interface GradientTraceLayout {
   shape: RecurrentShape;
   layers: number;
   batchFirst: boolean;
@@ -31,7 +31,7 @@ interface TraceLayout {
 
 export class GradientTrace {
   private tensor: Tensor<'f32'> | null = null;
-  private layout: TraceLayout | null = null;
+  private layout: GradientTraceLayout | null = null;
 
   /** Floats per layer: T + 1 snapshots of [D, B, H], then rows × [D·H] of the output gradient. */
   private static layerFloats({ steps: T, batch: B, hidden: H, directions: D }: RecurrentShape): number {
@@ -39,7 +39,7 @@ export class GradientTrace {
   }
 
   /** Called by the traced call's backward before any copy. */
-  begin(runtime: Runtime, layout: TraceLayout): void {
+  begin(runtime: Runtime, layout: GradientTraceLayout): void {
     if (this.tensor) throw new ArgumentError('gradientTrace', 'a trace not yet used by a backward (one trace per backward)', 'one already filled');
     this.layout = layout;
     this.tensor = Tensor.zeros(runtime, [layout.layers * GradientTrace.layerFloats(layout.shape)], 'f32', 'gradient trace');
@@ -81,7 +81,7 @@ export class HiddenGradients {
   readonly layers: number;
   private readonly byLayer: Float32Array[];
 
-  constructor(layout: TraceLayout, data: Float32Array) {
+  constructor(layout: GradientTraceLayout, data: Float32Array) {
     const { steps: T, batch: B, hidden: H, directions: D } = layout.shape;
     this.steps = T;
     this.batch = B;
@@ -125,7 +125,7 @@ export class HiddenGradients {
  * processing step p is time p forward, L_b − 1 − p in reverse; the output gradient there adds
  * in. Past a sequence's length backward leaves its gradient alone, so snapshot L_b is the seed too.
  */
-function totals(layout: TraceLayout, data: Float32Array): Float32Array {
+function totals(layout: GradientTraceLayout, data: Float32Array): Float32Array {
   const { steps: T, batch: B, hidden: H, directions: D } = layout.shape;
   const snapshot = (p: number, d: number, b: number): number => ((p * D + d) * B + b) * H;
   const outputs = (T + 1) * D * B * H;

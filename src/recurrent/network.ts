@@ -187,7 +187,7 @@ export class RecurrentNetwork extends Module implements PlanSource {
    * 'training' keeps activations and draws masks; 'inference' keeps nothing; 'inspection'
    * keeps activations of the evaluation forward (masks not drawn, no dropout).
    */
-  protected run(input: Tensor, state: ForwardState, mode: 'training' | 'inference' | 'inspection', choices: ScheduleChoices): { pass: TrainingPass; record: ForwardRecord; shape: RecurrentShape; lengths: readonly number[] | null } {
+  private run(input: Tensor, state: ForwardState, mode: 'training' | 'inference' | 'inspection', choices: ScheduleChoices): { pass: TrainingPass; record: ForwardRecord; shape: RecurrentShape; lengths: readonly number[] | null } {
     const training = mode === 'training';
     const { steps: T, batch: B } = checkSequenceInput(this.runtime, input, this.inputSize, this.batchFirst);
     const H = this.hiddenSize;
